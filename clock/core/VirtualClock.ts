@@ -1,0 +1,183 @@
+import { assertPeriod, ClockError, normalizeDelay, type Clock, type TimerHandle } from './Clock.ts';
+
+interface ScheduledEvent {
+  at: number;
+  seq: number;
+  id: number;
+  periodMs: number; // 0 for a one-shot timer
+  callback: () => void;
+}
+
+/**
+ * Discrete-event clock: time moves only when the owner runs it, jumping from one scheduled event to the next.
+ *
+ * Events fire in (time, scheduling order) order, so two runs that schedule the same things in the same order fire
+ * them identically — the simulator's determinism rests on this. A callback may schedule or clear timers, including
+ * ones due at the current instant; those fire in the same run, after every event already due at that instant.
+ */
+export class VirtualClock implements Clock {
+  #now: number;
+  #seq = 0;
+  #nextId = 1;
+  #heap: ScheduledEvent[] = [];
+  // id -> live event; a cleared timer is removed here and skipped lazily when it reaches the heap top.
+  #live = new Map<number, ScheduledEvent>();
+  #running = false;
+
+  constructor(startMs = 0) {
+    if (!Number.isFinite(startMs)) throw new ClockError(`VirtualClock: start time must be finite, got ${startMs}`);
+    this.#now = startMs;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(delayMs: number, callback: () => void): TimerHandle {
+    return this.#schedule(this.#now + normalizeDelay(delayMs, 'VirtualClock.setTimer'), 0, callback);
+  }
+
+  setInterval(periodMs: number, callback: () => void): TimerHandle {
+    assertPeriod(periodMs, 'VirtualClock.setInterval');
+    return this.#schedule(this.#now + periodMs, periodMs, callback);
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    this.#live.delete(handle.id);
+  }
+
+  /** Number of timers and intervals still scheduled. */
+  get pending(): number {
+    return this.#live.size;
+  }
+
+  /** Time of the next live event, or undefined when nothing is scheduled. */
+  nextEventAt(): number | undefined {
+    this.#dropCleared();
+    return this.#heap[0]?.at;
+  }
+
+  /**
+   * Fires every event due at or before `untilMs` in order, then sets the time to `untilMs`.
+   * Returns the number of callbacks fired.
+   */
+  runUntil(untilMs: number): number {
+    if (untilMs < this.#now) {
+      throw new ClockError(`VirtualClock.runUntil: ${untilMs} is before now (${this.#now}); time does not run backwards`);
+    }
+    if (this.#running) throw new ClockError('VirtualClock.runUntil: called from inside a timer callback');
+    this.#running = true;
+    let fired = 0;
+    try {
+      for (;;) {
+        const ev = this.#popDue(untilMs);
+        if (!ev) break;
+        this.#now = ev.at;
+        if (ev.periodMs > 0) {
+          ev.at += ev.periodMs;
+          ev.seq = this.#seq++;
+          this.#push(ev);
+        } else {
+          this.#live.delete(ev.id);
+        }
+        fired++;
+        ev.callback();
+      }
+      this.#now = untilMs;
+    } finally {
+      this.#running = false;
+    }
+    return fired;
+  }
+
+  /** Runs `durationMs` of virtual time from now. */
+  runFor(durationMs: number): number {
+    return this.runUntil(this.#now + normalizeDelay(durationMs, 'VirtualClock.runFor'));
+  }
+
+  /**
+   * Like runUntil, but yields to the event loop after each instant so promise chains started by callbacks (database
+   * writes, message handlers) settle before virtual time moves on.
+   */
+  async runUntilAsync(untilMs: number, yieldToEventLoop: () => Promise<void> = defaultYield): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const next = this.nextEventAt();
+      if (next === undefined || next > untilMs) break;
+      fired += this.runUntil(next);
+      await yieldToEventLoop();
+    }
+    if (untilMs > this.#now) this.runUntil(untilMs);
+    await yieldToEventLoop();
+    return fired;
+  }
+
+  #schedule(at: number, periodMs: number, callback: () => void): TimerHandle {
+    const ev: ScheduledEvent = { at, seq: this.#seq++, id: this.#nextId++, periodMs, callback };
+    this.#live.set(ev.id, ev);
+    this.#push(ev);
+    return { id: ev.id };
+  }
+
+  #dropCleared(): void {
+    while (this.#heap.length > 0 && this.#live.get(this.#heap[0]!.id) !== this.#heap[0]) this.#pop();
+  }
+
+  #popDue(untilMs: number): ScheduledEvent | undefined {
+    this.#dropCleared();
+    const top = this.#heap[0];
+    if (!top || top.at > untilMs) return undefined;
+    return this.#pop();
+  }
+
+  // Binary min-heap on (at, seq): seq breaks ties so equal-time events keep scheduling order.
+  #less(a: ScheduledEvent, b: ScheduledEvent): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  #push(ev: ScheduledEvent): void {
+    const h = this.#heap;
+    h.push(ev);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.#less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  #pop(): ScheduledEvent | undefined {
+    const h = this.#heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.#less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.#less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function defaultYield(): Promise<void> {
+  // A resolved-promise hop only drains microtasks; a MessageChannel round trip also lets I/O callbacks run,
+  // without reading or waiting on the wall clock.
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}

@@ -1,0 +1,4 @@
+export type { Clock, TimerHandle } from './core/Clock.ts';
+export { ClockError } from './core/Clock.ts';
+export { VirtualClock } from './core/VirtualClock.ts';
+export { SystemClock } from './adapters/SystemClock.ts';

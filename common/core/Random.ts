@@ -1,0 +1,106 @@
+/**
+ * Seeded pseudo-random numbers (xoshiro128**, seeded through splitmix32) so a simulated day with the same seed is
+ * the same day. Not for secrets: pickup codes and tokens use node:crypto.
+ */
+export class Random {
+  #s0: number;
+  #s1: number;
+  #s2: number;
+  #s3: number;
+  #spareNormal: number | undefined;
+
+  constructor(seed: number) {
+    let x = seed >>> 0;
+    const next = () => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.#s0 = next();
+    this.#s1 = next();
+    this.#s2 = next();
+    this.#s3 = next();
+  }
+
+  /** Uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.#s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = (this.#s1 << 9) >>> 0;
+    this.#s2 ^= this.#s0;
+    this.#s3 ^= this.#s1;
+    this.#s1 ^= this.#s2;
+    this.#s0 ^= this.#s3;
+    this.#s2 ^= t;
+    this.#s3 = rotl(this.#s3 >>> 0, 11);
+    this.#s0 >>>= 0;
+    this.#s1 >>>= 0;
+    this.#s2 >>>= 0;
+    return result;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Uniform in [min, max). */
+  uniform(min: number, max: number): number {
+    return min + (max - min) * this.next();
+  }
+
+  /** Uniform integer in [min, max] inclusive. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** Normal with the given mean and standard deviation (Box–Muller, one spare kept). */
+  normal(mean = 0, sd = 1): number {
+    if (this.#spareNormal !== undefined) {
+      const z = this.#spareNormal;
+      this.#spareNormal = undefined;
+      return mean + sd * z;
+    }
+    let u = 0;
+    while (u === 0) u = this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.#spareNormal = r * Math.sin(2 * Math.PI * v);
+    return mean + sd * r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Exponential with the given mean. */
+  exponential(mean: number): number {
+    let u = 0;
+    while (u === 0) u = this.next();
+    return -Math.log(u) * mean;
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  /** Picks an index with probability proportional to weights[i] (weights ≥ 0, not all zero). */
+  weightedIndex(weights: readonly number[]): number {
+    let total = 0;
+    for (const w of weights) total += w;
+    if (!(total > 0)) throw new RangeError('Random.weightedIndex: weights must contain a positive value');
+    let r = this.next() * total;
+    for (let i = 0; i < weights.length; i++) {
+      r -= weights[i]!;
+      if (r < 0) return i;
+    }
+    return weights.length - 1;
+  }
+
+  /** An independent stream derived from this one, so adding draws in one subsystem does not shift another. */
+  fork(): Random {
+    return new Random(this.nextUint32());
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
