@@ -174,10 +174,10 @@ function defaultYield(): Promise<void> {
   // without reading or waiting on the wall clock.
   return new Promise((resolve) => {
     const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
+    port1.once('message', () => {
       port1.close();
       resolve();
-    };
+    });
     port2.postMessage(null);
   });
 }
