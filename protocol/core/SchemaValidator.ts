@@ -1,0 +1,99 @@
+/**
+ * Validates VDA 5050 messages against the official JSON schemas (draft 2020-12, as their `$schema` says), with the
+ * defect repairs of schemaRepairs.ts. Each (topic, schema set, direction) is compiled once, on first use.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { officialSchemas } from '../generated/schemas.ts';
+import type { ProtocolErrorDetail } from './ProtocolError.ts';
+import { repairedSchema, schemaSetFor } from './schemaRepairs.ts';
+import type { SchemaVersion, VdaTopic } from './vdaTopics.ts';
+
+export type Direction = 'inbound' | 'outbound';
+
+/** At most this many field errors are reported per message; a garbage message must not make a huge error. */
+const MAX_DETAILS = 20;
+
+/**
+ * Maps a header `version` to the schema set that validates it: 2.0.x → 2.0.0, 2.1.x → 2.1.0 [VDA5050 §6.4: version
+ * is [Major].[Minor].[Patch]; minor versions are backward compatible]. Anything else is undefined (not accepted).
+ */
+export function schemaVersionOf(version: string): SchemaVersion | undefined {
+  const m = /^2\.([01])\.(0|[1-9][0-9]*)$/.exec(version);
+  if (m === null) return undefined;
+  return m[1] === '0' ? '2.0.0' : '2.1.0';
+}
+
+/**
+ * RFC 3339 date-time (the profile of ISO 8601 that JSON Schema's `date-time` format means), with calendar checks.
+ * ajv-formats is not a dependency, so the one format the VDA 5050 schemas use is implemented here.
+ */
+export function isDateTime(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/.exec(value);
+  if (m === null) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return false;
+  if (m[7] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return false;
+  return true;
+}
+
+export class SchemaValidator {
+  readonly #ajv: Ajv2020;
+  readonly #compiled = new Map<string, ValidateFunction>();
+
+  constructor() {
+    // allowUnionTypes: the schemas use type arrays (actionParameter.value). subtopic/unit are VDA annotations.
+    this.#ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: true });
+    this.#ajv.addKeyword({ keyword: 'subtopic', schemaType: 'string' });
+    this.#ajv.addKeyword({ keyword: 'unit', schemaType: 'string' });
+    this.#ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+  }
+
+  /**
+   * Validates `message` as `topic` against the schema set `version`. Returns the list of bad fields, empty when the
+   * message is valid. `outbound` checks against the files as published; `inbound` is lenient only where the
+   * published file contradicts the standard's text (see relaxStateTheta200).
+   */
+  validate(topic: VdaTopic, version: SchemaVersion, message: unknown, direction: Direction = 'inbound'): ProtocolErrorDetail[] {
+    const fn = this.#validator(topic, version, direction);
+    if (fn(message)) return [];
+    return (fn.errors ?? []).slice(0, MAX_DETAILS).map(toDetail);
+  }
+
+  #validator(topic: VdaTopic, version: SchemaVersion, direction: Direction): ValidateFunction {
+    const set = schemaSetFor(topic, version);
+    const lenient = direction === 'inbound' && topic === 'state' && set === '2.0.0';
+    const key = `${set}/${topic}/${lenient ? 'inbound' : 'outbound'}`;
+    let fn = this.#compiled.get(key);
+    if (fn === undefined) {
+      const schema = repairedSchema((v, t) => officialSchemas[v][t], topic, set, lenient ? 'inbound' : 'outbound');
+      fn = this.#ajv.compile(schema);
+      this.#compiled.set(key, fn);
+    }
+    return fn;
+  }
+}
+
+function toDetail(e: ErrorObject): ProtocolErrorDetail {
+  if (e.keyword === 'required') {
+    const missing = String((e.params as { missingProperty: string }).missingProperty);
+    return { path: `${e.instancePath}/${escapePointer(missing)}`, message: 'is required' };
+  }
+  if (e.keyword === 'enum') {
+    const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ');
+    return { path: e.instancePath, message: `must be one of ${allowed}` };
+  }
+  return { path: e.instancePath, message: e.message ?? e.keyword };
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+let shared: SchemaValidator | undefined;
+/** The process-wide validator, so every caller shares the compiled schemas. */
+export function sharedValidator(): SchemaValidator {
+  shared ??= new SchemaValidator();
+  return shared;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { runTransportContract } from '../transportContract.ts';
+import { InMemoryBroker, TransportError } from './InMemoryBroker.ts';
+import { stripShare, topicMatches } from './topicMatches.ts';
+
+runTransportContract('in-process broker', async () => {
+  const broker = new InMemoryBroker();
+  return {
+    connect: async (id, options) => broker.connect(id, options ?? {}),
+    settle: async () => {},
+  };
+});
+
+describe('topicMatches', () => {
+  it.each([
+    ['uagv/v2/+/+/state', 'uagv/v2/acme/R1/state', true],
+    ['uagv/v2/+/+/state', 'uagv/v2/acme/R1/order', false],
+    ['uagv/v2/+/+/state', 'uagv/v2/acme/state', false],
+    ['uagv/#', 'uagv/v2/acme/R1/state', true],
+    ['uagv/#', 'uagv', true],
+    ['#', '$SYS/broker/uptime', false],
+    ['$share/fleet/uagv/v2/+/+/state', 'uagv/v2/a/b/state', true],
+    ['a/b', 'a/b/c', false],
+  ])('%s vs %s → %s', (filter, topic, expected) => {
+    expect(topicMatches(filter, topic)).toBe(expected);
+  });
+
+  it('strips the shared-subscription prefix', () => {
+    expect(stripShare('$share/g/a/+/c')).toBe('a/+/c');
+    expect(stripShare('a/b')).toBe('a/b');
+  });
+});
+
+describe('InMemoryBroker', () => {
+  it('queues messages published from inside a handler behind the current delivery', async () => {
+    const broker = new InMemoryBroker();
+    const a = broker.connect('a');
+    const order: string[] = [];
+    await a.subscribe('t/1', () => {
+      order.push('h1-start');
+      a.publishSync('t/2', 'x');
+      order.push('h1-end');
+    });
+    await a.subscribe('t/2', () => order.push('h2'));
+    await a.publish('t/1', 'go');
+    expect(order).toEqual(['h1-start', 'h1-end', 'h2']);
+  });
+
+  it('rejects wildcard topic names and use after close', async () => {
+    const broker = new InMemoryBroker();
+    const a = broker.connect('a');
+    await expect(a.publish('a/+/b', 'x')).rejects.toThrow(TransportError);
+    await a.close();
+    await expect(a.publish('a/b', 'x')).rejects.toThrow(/closed/);
+  });
+});
