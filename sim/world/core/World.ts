@@ -1,0 +1,179 @@
+/**
+ * The physical world for closed-loop runs: robots (ground truth, drive, sensors), moving circles standing for
+ * pedestrians (the simulator's people model fills and moves `pedestrians`), and the map's static obstacles. It
+ * steps at a fixed dt and counts collisions and near misses from ground truth. Contacts do not push anything back:
+ * the world records them for the verdict (a collision is a failure to be reported, not a physics case to resolve).
+ */
+import { Random } from '../../../common/core/Random.ts';
+import type { Circle } from '../../../maps/core/types.ts';
+import { footprintCircleGap, footprintGap, footprintHitsObstacles, circumscribedRadius } from './Footprint.ts';
+import type { LidarScan } from './Lidar2D.ts';
+import { RobotBody, type RobotBodyOptions } from './RobotBody.ts';
+import { OPEN_FIELD, type ScanSource } from './ScanSource.ts';
+
+export interface WorldOptions {
+  seed: number;
+  /** Fixed physics step, s (default 0.05 = 20 Hz). */
+  dtS?: number;
+  /** Static obstacles (default: none). */
+  source?: ScanSource;
+  /** A pedestrian or robot closer than this (but not touching) is a near miss, m (default 0.3). */
+  nearMissM?: number;
+  /** Clock time of the first step, ms. */
+  startMs?: number;
+}
+
+/** A pedestrian: a circle with a stable id so contacts are tracked across steps. */
+export interface Pedestrian extends Circle {
+  id: number;
+}
+
+export type ContactKind = 'obstacle' | 'pedestrian' | 'robot';
+
+export interface ContactEvent {
+  timeMs: number;
+  robotId: string;
+  kind: ContactKind;
+  /** Pedestrian id or other robot id; undefined for static obstacles. */
+  otherId?: string | number;
+  /** Gap at the event, m (≤ 0 for a collision). */
+  gapM: number;
+}
+
+export interface WorldMetrics {
+  collisions: number;
+  nearMisses: number;
+  collisionsByKind: Record<ContactKind, number>;
+}
+
+const MAX_EVENTS = 10_000;
+
+export class World {
+  readonly dtS: number;
+  readonly source: ScanSource;
+  readonly nearMissM: number;
+  /** Moving obstacles; the simulator adds, moves and removes them between steps. */
+  readonly pedestrians: Pedestrian[] = [];
+  /** Collision and near-miss events, oldest first (the first 10,000 kept). */
+  readonly events: ContactEvent[] = [];
+  readonly metrics: WorldMetrics = { collisions: 0, nearMisses: 0, collisionsByKind: { obstacle: 0, pedestrian: 0, robot: 0 } };
+  #timeMs: number;
+  readonly #rng: Random;
+  readonly #robots: RobotBody[] = [];
+  readonly #byId = new Map<string, RobotBody>();
+  readonly #circles: Circle[] = [];
+  // Contact state per pair from the previous step, so a contact lasting many steps counts once.
+  #inContact = new Set<string>();
+  #inNearMiss = new Set<string>();
+
+  constructor(options: WorldOptions) {
+    this.dtS = options.dtS ?? 0.05;
+    if (!(this.dtS > 0)) throw new RangeError(`World: dtS must be > 0, got ${this.dtS}`);
+    this.source = options.source ?? OPEN_FIELD;
+    this.nearMissM = options.nearMissM ?? 0.3;
+    this.#timeMs = options.startMs ?? 0;
+    this.#rng = new Random(options.seed);
+  }
+
+  get timeMs(): number {
+    return this.#timeMs;
+  }
+
+  get robots(): readonly RobotBody[] {
+    return this.#robots;
+  }
+
+  /** Adds a robot; its sensors' random streams fork from the world's seed in the order robots are added. */
+  addRobot(options: RobotBodyOptions): RobotBody {
+    if (this.#byId.has(options.id)) throw new RangeError(`World.addRobot: robot '${options.id}' already exists`);
+    const body = new RobotBody(this.#rng.fork(), this.source, options);
+    this.#robots.push(body);
+    this.#byId.set(body.id, body);
+    return body;
+  }
+
+  robot(id: string): RobotBody | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** One fixed step: every robot moves under its command, then contacts are counted. */
+  step(): void {
+    for (const r of this.#robots) r.step(this.dtS);
+    this.#timeMs += this.dtS * 1000;
+    this.#detectContacts();
+  }
+
+  /** Steps for `durationS` more, rounded to whole steps of dtS. */
+  advance(durationS: number): void {
+    const steps = Math.round(durationS / this.dtS);
+    for (let i = 0; i < steps; i++) this.step();
+  }
+
+  /** Pedestrians and the other robots as circles, for `robot`'s LiDAR (reused array). */
+  circlesFor(robot: RobotBody): Circle[] {
+    const out = this.#circles;
+    out.length = 0;
+    for (const p of this.pedestrians) out.push(p);
+    for (const r of this.#robots) if (r !== robot) out.push(r.circle);
+    return out;
+  }
+
+  /** `robot`'s LiDAR scan now (reused object; see Lidar2D.sample). */
+  scan(robot: RobotBody): LidarScan {
+    return robot.lidar.sample(robot.truth, this.circlesFor(robot));
+  }
+
+  #detectContacts(): void {
+    const contact = new Set<string>();
+    const near = new Set<string>();
+    const robots = this.#robots;
+    for (let i = 0; i < robots.length; i++) {
+      const r = robots[i]!;
+      const pose = r.truth;
+      const reach = circumscribedRadius(r.footprint) + this.nearMissM;
+      if (footprintHitsObstacles(pose, r.footprint, this.source)) this.#record(contact, `${r.id}|o`, r.id, 'obstacle', undefined, 0);
+      for (const p of this.pedestrians) {
+        const dx = p.x - pose.x;
+        const dy = p.y - pose.y;
+        const lim = reach + p.radiusM;
+        if (dx * dx + dy * dy > lim * lim) continue;
+        const gap = footprintCircleGap(pose, r.footprint, p);
+        this.#classify(contact, near, `${r.id}|p${p.id}`, r.id, 'pedestrian', p.id, gap);
+      }
+      for (let j = i + 1; j < robots.length; j++) {
+        const o = robots[j]!;
+        const lim = reach + circumscribedRadius(o.footprint);
+        const dx = o.truth.x - pose.x;
+        const dy = o.truth.y - pose.y;
+        if (dx * dx + dy * dy > lim * lim) continue;
+        const gap = footprintGap(pose, r.footprint, o.truth, o.footprint);
+        this.#classify(contact, near, `${r.id}|r${o.id}`, r.id, 'robot', o.id, gap);
+      }
+    }
+    this.#inContact = contact;
+    this.#inNearMiss = near;
+  }
+
+  #classify(contact: Set<string>, near: Set<string>, key: string, robotId: string, kind: ContactKind, otherId: string | number, gap: number): void {
+    if (gap <= 0) this.#record(contact, key, robotId, kind, otherId, gap);
+    else if (gap <= this.nearMissM) {
+      near.add(key);
+      if (!this.#inNearMiss.has(key) && !this.#inContact.has(key)) {
+        this.metrics.nearMisses++;
+        this.#event({ timeMs: this.#timeMs, robotId, kind, otherId, gapM: gap });
+      }
+    }
+  }
+
+  #record(contact: Set<string>, key: string, robotId: string, kind: ContactKind, otherId: string | number | undefined, gap: number): void {
+    contact.add(key);
+    if (this.#inContact.has(key)) return;
+    this.metrics.collisions++;
+    this.metrics.collisionsByKind[kind]++;
+    this.#event(otherId === undefined ? { timeMs: this.#timeMs, robotId, kind, gapM: gap } : { timeMs: this.#timeMs, robotId, kind, otherId, gapM: gap });
+  }
+
+  #event(e: ContactEvent): void {
+    if (this.events.length < MAX_EVENTS) this.events.push(e);
+  }
+}
