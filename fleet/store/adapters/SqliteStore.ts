@@ -1,0 +1,183 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Database from 'better-sqlite3';
+import type { Clock } from '../../../clock/index.ts';
+import { AsyncMutex } from '../core/AsyncMutex.ts';
+import { runMigrations } from '../core/migrations.ts';
+import { toPositionalParams } from '../core/positionalParams.ts';
+import { describeSql, StoreError, type SqlValue, type Store, type TransactionOptions, type Tx } from '../core/Store.ts';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for a private in-memory database (tests). */
+  filename: string;
+  clock: Clock;
+  /** How long a statement waits for another process's lock before failing with STORE_BUSY (default 5000). */
+  busyTimeoutMs?: number;
+  /**
+   * 'full' (default) syncs the WAL on every commit, so a committed parcel survives a power cut as well as a process
+   * crash; 'normal' survives only a process crash but commits faster (simulator, bulk loads).
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+interface Prepared {
+  stmt: Database.Statement;
+  order: number[];
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The embedded store: one better-sqlite3 connection (WAL for files). The connection is shared, so transactions are
+ * serialised by an async mutex and opened with BEGIN IMMEDIATE (which takes the write lock up front, so two processes
+ * on one file never deadlock on a read-to-write upgrade).
+ */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #clock: Clock;
+  readonly #mutex = new AsyncMutex();
+  readonly #inTransaction = new AsyncLocalStorage<true>();
+  readonly #statements = new Map<string, Prepared>();
+  #closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#clock = options.clock;
+    try {
+      this.#db = new Database(options.filename);
+      if (options.filename !== ':memory:') this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+      this.#db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5000))}`);
+      this.#db.pragma('foreign_keys = ON');
+    } catch (e) {
+      throw new StoreError('STORE_CONFIG', `cannot open SQLite database ${options.filename}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await runMigrations(this, this.#clock.now());
+  }
+
+  query<Row = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    this.#assertOutsideTransaction('query');
+    return this.#mutex.run(async () => this.#query<Row>(sql, params));
+  }
+
+  execute(sql: string, params: readonly SqlValue[] = []): Promise<{ rowCount: number }> {
+    this.#assertOutsideTransaction('execute');
+    return this.#mutex.run(async () => this.#execute(sql, params));
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, _options?: TransactionOptions): Promise<T> {
+    this.#assertOutsideTransaction('transaction');
+    return this.#mutex.run(() =>
+      this.#inTransaction.run(true, async () => {
+        this.#assertOpen();
+        let active = true;
+        const guard = (what: string): void => {
+          if (!active) throw new StoreError('STORE_CLOSED', `${what} on a transaction that has already ended`);
+        };
+        const tx: Tx = {
+          dialect: 'sqlite',
+          query: async <Row>(sql: string, params: readonly SqlValue[] = []) => {
+            guard('query');
+            return this.#query<Row>(sql, params);
+          },
+          execute: async (sql: string, params: readonly SqlValue[] = []) => {
+            guard('execute');
+            return this.#execute(sql, params);
+          },
+        };
+        this.#run(() => this.#db.exec('BEGIN IMMEDIATE'), 'BEGIN IMMEDIATE');
+        try {
+          const result = await fn(tx);
+          this.#run(() => this.#db.exec('COMMIT'), 'COMMIT');
+          return result;
+        } catch (e) {
+          if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+          throw e;
+        } finally {
+          active = false;
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    // Waiting for the mutex lets a running transaction finish before the connection goes.
+    await this.#mutex.run(async () => {
+      this.#closed = true;
+      this.#statements.clear();
+      this.#db.close();
+    });
+  }
+
+  #query<Row>(sql: string, params: readonly SqlValue[]): Row[] {
+    const { stmt, args } = this.#prepare(sql, params);
+    return this.#run(() => (stmt.reader ? (stmt.all(...args) as Row[]) : (stmt.run(...args), [])), sql);
+  }
+
+  #execute(sql: string, params: readonly SqlValue[]): { rowCount: number } {
+    const { stmt, args } = this.#prepare(sql, params);
+    return this.#run(() => ({ rowCount: stmt.reader ? stmt.all(...args).length : stmt.run(...args).changes }), sql);
+  }
+
+  #prepare(sql: string, params: readonly SqlValue[]): { stmt: Database.Statement; args: unknown[] } {
+    this.#assertOpen();
+    let prepared = this.#statements.get(sql);
+    if (prepared === undefined) {
+      const { sql: positional, order } = toPositionalParams(sql);
+      const stmt = this.#run(() => this.#db.prepare(positional), sql);
+      prepared = { stmt, order };
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = this.#statements.keys().next().value;
+        if (oldest !== undefined) this.#statements.delete(oldest);
+      }
+      this.#statements.set(sql, prepared);
+    }
+    const args = prepared.order.map((i) => {
+      if (i < 0 || i >= params.length) {
+        throw new StoreError('STORE_QUERY', `${describeSql(sql)}: placeholder $${i + 1} has no parameter (got ${params.length})`);
+      }
+      return toSqlite(params[i] as SqlValue);
+    });
+    return { stmt: prepared.stmt, args };
+  }
+
+  #run<T>(fn: () => T, sql: string): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw mapSqliteError(e, sql);
+    }
+  }
+
+  #assertOutsideTransaction(what: string): void {
+    if (this.#inTransaction.getStore() === true) {
+      throw new StoreError('STORE_NESTED_TRANSACTION', `store.${what}() called inside a transaction; use the tx passed to the callback`);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreError('STORE_CLOSED', 'the SQLite store is closed');
+  }
+}
+
+function toSqlite(value: SqlValue): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+function mapSqliteError(e: unknown, sql: string): unknown {
+  if (e instanceof StoreError) return e;
+  const code = (e as { code?: unknown }).code;
+  const where = `${describeSql(sql)}: ${(e as Error).message}`;
+  if (typeof code !== 'string') return new StoreError('STORE_QUERY', where, { cause: e });
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return new StoreError('STORE_CONFLICT', where, { cause: e });
+  }
+  if (code.startsWith('SQLITE_CONSTRAINT')) return new StoreError('STORE_CONSTRAINT', where, { cause: e });
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new StoreError('STORE_BUSY', where, { cause: e });
+  return new StoreError('STORE_QUERY', where, { cause: e });
+}
