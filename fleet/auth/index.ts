@@ -1,0 +1,10 @@
+export { ROLES, roleAllows, isRole } from './core/roles.ts';
+export type { Role } from './core/roles.ts';
+export { createToken, hashToken, looksLikeToken, TOKEN_PREFIX } from './core/tokens.ts';
+export type { ApiTokenRecord } from './core/tokens.ts';
+export { InMemoryTokenRepository } from './TokenRepository.ts';
+export type { TokenRepository } from './TokenRepository.ts';
+export { authenticate, requireRole, getAuth } from './authenticate.ts';
+export type { AuthInfo, AuthenticateOptions } from './authenticate.ts';
+export { trackingAuth, getTracking } from './trackingAuth.ts';
+export type { TrackingLookup, TrackingAuthOptions } from './trackingAuth.ts';
