@@ -17,5 +17,3 @@ export { httpMetrics } from './httpMetrics.ts';
 export type { HttpMetrics } from './httpMetrics.ts';
 export { startTestServer } from './testing.ts';
 export type { TestServer } from './testing.ts';
-export { LiveHub, LIVE_PROTOCOL } from './LiveHub.ts';
-export type { LiveHubOptions } from './LiveHub.ts';
