@@ -36,6 +36,21 @@ describe('derivePlaces', () => {
     expect(map.edgeIndex.nearest(post.x, post.y)!.distanceM).toBeLessThan(1e-6);
   });
 
+  it('gives unnamed buildings a drop point too, unless their footprint is shed-sized', () => {
+    const named = fixture.areas.filter((a) => a.kind === 'building');
+    const unnamed = named.map((a) => {
+      const { name: _name, ...tags } = a.tags;
+      return { ...a, id: `${a.id}-unnamed`, tags };
+    });
+    const withUnnamed: CampusFeatures = { ...fixture, areas: [...fixture.areas, ...unnamed] };
+    const all = createCampusMap(withUnnamed, { origin });
+    const none = createCampusMap(withUnnamed, { origin, minUnnamedBuildingAreaM2: 1e9 });
+    const drops = (m: typeof all) => m.places.filter((p) => p.kind === 'drop').length;
+    expect(unnamed.length).toBeGreaterThan(0);
+    expect(drops(all) - drops(none)).toBe(unnamed.length);
+    expect(all.places.find((p) => p.buildingId === unnamed[0]!.id)?.name).toMatch(/^Building /);
+  });
+
   it('places docks and parking on distinct nodes next to the hub', () => {
     const hub = byKind('hub')[0]!;
     const nodes = [...byKind('dock'), ...byKind('parking')].map((p) => p.node);

@@ -29,6 +29,8 @@ export interface DerivePlacesOptions {
   dockCount?: number;
   /** A building farther than this from every path gets no drop point (default 150 m). */
   maxDropSnapM?: number;
+  /** An unnamed building smaller than this footprint (sheds, kiosks) gets no drop point (default 150 m²). */
+  minUnnamedBuildingAreaM2?: number;
 }
 
 const HUB_NAME = /快递|物流|邮政|邮局|驿站|菜鸟|收发|post ?office|express|courier|logistic|parcel/i;
@@ -36,7 +38,7 @@ const DORM_NAME = /舍|斋|公寓|宿舍|dorm|residence|apartment/i;
 const NOT_DELIVERY = new Set(['roof', 'toilets', 'kiosk', 'gatehouse', 'shed', 'garage', 'garages', 'transformer_tower', 'bridge', 'ruins', 'construction', 'greenhouse', 'hut']);
 
 /**
- * Derives the hub, one drop point per named delivery building (its tagged entrance, else the nearest path point to
+ * Derives the hub, one drop point per delivery building (named, or unnamed above a minimum footprint) (its tagged entrance, else the nearest path point to
  * its centroid), charging docks beside the hub and parking, then applies the campus overlay (pins, renames, extra
  * and removed drop points). Pure: the overlay is passed in already parsed.
  */
@@ -46,6 +48,7 @@ export function derivePlaces(
 ): { places: Place[]; problems: MapProblem[] } {
   const problems: MapProblem[] = [];
   const maxSnapM = options.maxDropSnapM ?? 150;
+  const minDropAreaM2 = options.minUnnamedBuildingAreaM2 ?? 150;
   const rename = overlay.rename ?? {};
   const removed = new Set(overlay.removeDrops ?? []);
   const boundary = features.areas.find((a) => a.kind === 'campus_boundary');
@@ -68,12 +71,16 @@ export function derivePlaces(
   interface Candidate { area: MapArea; name: string; ring: Vec2[]; centroid: Vec2 }
   const buildings: Candidate[] = [];
   for (const area of features.areas) {
-    if (area.kind !== 'building' || area.tags.name === undefined) continue;
+    if (area.kind !== 'building') continue;
     if (NOT_DELIVERY.has(area.tags.building ?? '') || area.tags.in_campus === 'false') continue;
     const ring = area.rings[0]!.map((p) => frame.toMetric(p));
+    // Every sizeable building receives parcels, named or not (OSM names only some): a recipient's address is a
+    // building, and leaving unnamed ones out would pile a whole campus's demand onto a few drop points.
+    if (area.tags.name === undefined && ringAreaM2(ring) < minDropAreaM2) continue;
     const centroid = ringCentroid(ring);
     if (boundaryRing !== undefined && !pointInRing(centroid, boundaryRing)) continue;
-    buildings.push({ area, name: rename[area.id] ?? rename[area.tags.name] ?? area.tags.name, ring, centroid });
+    const dataName = area.tags.name ?? area.tags['name:en'] ?? `Building ${area.id.replace(/^.*[/#]\s*/, '')}`;
+    buildings.push({ area, name: rename[area.id] ?? rename[dataName] ?? dataName, ring, centroid });
   }
   const dropFor = (b: Candidate): { at: Vec2; node: number; source: Place['source'] } | undefined => {
     const entrance = entrances
@@ -90,7 +97,7 @@ export function derivePlaces(
   const places: Place[] = [];
   const drops = new Map<string, Place>();
   for (const b of buildings) {
-    if (removed.has(b.area.id) || removed.has(b.name) || removed.has(b.area.tags.name!)) continue;
+    if (removed.has(b.area.id) || removed.has(b.name) || (b.area.tags.name !== undefined && removed.has(b.area.tags.name))) continue;
     const d = dropFor(b);
     if (d === undefined) {
       problems.push({ code: 'no-drop-point', featureId: b.area.id, message: `building "${b.name}" is more than ${maxSnapM} m from every path; no drop point` });
