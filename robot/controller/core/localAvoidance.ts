@@ -1,0 +1,245 @@
+/**
+ * Local avoidance within the path's width: when the scan shows something in the corridor ahead, shift the tracked
+ * path sideways (a lateral offset the pure pursuit follows) to the nearest offset that leaves room, else stop; after
+ * standing blocked for a timeout, ask for a re-plan. Deterministic and pure: state in, state out, no allocation.
+ *
+ * Offsets are a 1-D occupancy: every scan point in the corridor blocks the offsets within (robot half-width +
+ * clearance) of its lateral position, so the choice is a scan over a small bit mask, O(beams + offsets).
+ */
+import type { Pose2 } from '../../../maps/core/types.ts';
+import type { LaserScanData } from '../../localization/core/ScanMatcher.ts';
+import { type TrackedPath } from './TrackedPath.ts';
+
+export interface AvoidanceParams {
+  /** Half the usable width of the path (3 m path: 1.5), m. */
+  pathHalfWidthM: number;
+  /** Half the robot's width, m. */
+  robotHalfWidthM: number;
+  /** Lateral gap kept between the robot's side and an obstacle when passing, m. */
+  clearanceM: number;
+  /** Keep the robot's side this far inside the path edge, m. */
+  edgeMarginM: number;
+  /** Obstacles up to this far ahead along the path are considered, m. */
+  lookAheadM: number;
+  /** Obstacles this far behind the robot's centre still count (its rear must clear them too), m. */
+  lookBehindM: number;
+  /** Resolution of the candidate offsets, m. */
+  offsetStepM: number;
+  /** How fast the tracked offset may move sideways, m/s (smooth lane changes). */
+  offsetRateMps: number;
+  /** Speed cap while passing an obstacle, m/s. */
+  passingSpeedMps: number;
+  /** Speed cap while blocked but still this far or more from the obstacle: creep up to the stop distance, m/s. */
+  blockedCreepSpeedMps: number;
+  /** Stop this far (along the path, from the robot's centre) before a blocking obstacle, m. */
+  stopDistanceM: number;
+  /** Blocked this long asks for a re-plan, s. */
+  blockedTimeoutS: number;
+  /** LiDAR mounting in the robot frame: forward offset, m. */
+  laserXM: number;
+  /** LiDAR mounting in the robot frame: left offset, m. */
+  laserYM: number;
+  /** LiDAR mounting in the robot frame: yaw, rad. */
+  laserYawRad: number;
+}
+
+export const defaultAvoidanceParams: Readonly<AvoidanceParams> = Object.freeze({
+  pathHalfWidthM: 1.5,
+  robotHalfWidthM: 0.3,
+  clearanceM: 0.25,
+  edgeMarginM: 0.1,
+  lookAheadM: 4,
+  lookBehindM: 0.6,
+  offsetStepM: 0.05,
+  offsetRateMps: 0.6,
+  passingSpeedMps: 0.8,
+  blockedCreepSpeedMps: 0.3,
+  stopDistanceM: 1.0,
+  blockedTimeoutS: 20,
+  laserXM: 0,
+  laserYM: 0,
+  laserYawRad: 0,
+});
+
+/** Problems with a parameter set, for a node to refuse at configure time (empty: fine). */
+export function validateAvoidanceParams(p: Readonly<AvoidanceParams>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(p)) {
+    if (!Number.isFinite(value)) problems.push(`${name} must be finite (got ${value})`);
+  }
+  if (p.robotHalfWidthM + p.edgeMarginM > p.pathHalfWidthM) {
+    problems.push(`the robot (half-width ${p.robotHalfWidthM} m + edge margin ${p.edgeMarginM} m) does not fit a path of half-width ${p.pathHalfWidthM} m`);
+  }
+  if (!(p.offsetStepM > 0)) problems.push(`offsetStepM must be > 0 (got ${p.offsetStepM})`);
+  if (!(p.blockedTimeoutS > 0)) problems.push(`blockedTimeoutS must be > 0 (got ${p.blockedTimeoutS})`);
+  if (!(p.lookAheadM > 0 && p.lookBehindM >= 0)) problems.push('lookAheadM must be > 0 and lookBehindM ≥ 0');
+  return problems;
+}
+
+export type AvoidanceStatus = 'clear' | 'avoiding' | 'blocked' | 'replanRequested';
+
+/** Avoidance state, carried from tick to tick. Reset (`createAvoidanceState`) with every new path. */
+export interface AvoidanceState {
+  status: AvoidanceStatus;
+  /** Offset the controller should track now, left positive, m. */
+  lateralOffsetM: number;
+  /** Offset being moved towards, m. */
+  targetOffsetM: number;
+  /** Time spent blocked without a break, s. */
+  blockedForS: number;
+  /** Speed cap for the controller this tick, m/s (Infinity: none). */
+  speedLimitMps: number;
+  /** Distance from the robot to the nearest scan point inside the corridor, m (Infinity: none); for regulation. */
+  nearestObstacleM: number;
+  /** Along-path distance to the first obstacle blocking the current offset, m (Infinity: none). */
+  blockingAheadM: number;
+}
+
+export function createAvoidanceState(): AvoidanceState {
+  return {
+    status: 'clear',
+    lateralOffsetM: 0,
+    targetOffsetM: 0,
+    blockedForS: 0,
+    speedLimitMps: Number.POSITIVE_INFINITY,
+    nearestObstacleM: Number.POSITIVE_INFINITY,
+    blockingAheadM: Number.POSITIVE_INFINITY,
+  };
+}
+
+// Per-offset nearest obstacle ahead; grown on demand, shared (calls are synchronous).
+let aheadByOffset = new Float64Array(64);
+
+/**
+ * One avoidance tick. `fromSegment` is the controller's progress (the pure pursuit state's segmentIndex), `pose`
+ * the robot's pose, `scan` the latest scan in the LiDAR frame. Updates and returns `state`.
+ */
+export function updateAvoidance(
+  path: TrackedPath,
+  fromSegment: number,
+  pose: Pose2,
+  scan: LaserScanData,
+  dtS: number,
+  state: AvoidanceState,
+  p: Readonly<AvoidanceParams>,
+): AvoidanceState {
+  const { xy, cumM, count } = path;
+  const maxOffset = Math.max(0, p.pathHalfWidthM - p.robotHalfWidthM - p.edgeMarginM);
+  const half = Math.floor(maxOffset / p.offsetStepM + 1e-9);
+  const nOff = 2 * half + 1;
+  if (aheadByOffset.length < nOff) aheadByOffset = new Float64Array(nOff);
+  const ahead = aheadByOffset;
+  ahead.fill(Number.POSITIVE_INFINITY, 0, nOff);
+
+  // The robot's arc length, and the range of segments the window covers.
+  let seg = Math.max(0, Math.min(fromSegment, count - 2));
+  const sRobot = projectS(path, pose.x, pose.y, seg);
+  while (seg > 0 && cumM[seg]! > sRobot - p.lookBehindM) seg--;
+  let segEnd = seg;
+  while (segEnd < count - 2 && cumM[segEnd + 1]! < sRobot + p.lookAheadM) segEnd++;
+
+  const reach = p.robotHalfWidthM + p.clearanceM;
+  const corridor = p.pathHalfWidthM + reach;
+  const c = Math.cos(pose.theta), s = Math.sin(pose.theta);
+  const lxs = pose.x + c * p.laserXM - s * p.laserYM;
+  const lys = pose.y + s * p.laserXM + c * p.laserYM;
+  const maxRange = p.lookAheadM + corridor;
+  let nearest = Number.POSITIVE_INFINITY;
+  const n = scan.ranges.length;
+  for (let i = 0; i < n; i++) {
+    const r = scan.ranges[i]!;
+    if (!(r >= scan.rangeMinM && r < scan.rangeMaxM) || r > maxRange) continue;
+    const a = pose.theta + p.laserYawRad + scan.angleMinRad + i * scan.angleIncrementRad;
+    const wx = lxs + r * Math.cos(a);
+    const wy = lys + r * Math.sin(a);
+    // Nearest segment in the window gives the point's (along, across) path coordinates.
+    let bestD2 = Number.POSITIVE_INFINITY, bestS = 0, bestLat = 0;
+    for (let k = seg; k <= segEnd; k++) {
+      const ax = xy[2 * k]!, ay = xy[2 * k + 1]!;
+      const len = cumM[k + 1]! - cumM[k]!;
+      if (len <= 0) continue;
+      const ux = (xy[2 * k + 2]! - ax) / len, uy = (xy[2 * k + 3]! - ay) / len;
+      const t = (wx - ax) * ux + (wy - ay) * uy;
+      const tc = t < 0 ? (k === 0 ? t : 0) : t > len ? (k === count - 2 ? t : len) : t;
+      const qx = ax + tc * ux, qy = ay + tc * uy;
+      const d2 = (wx - qx) * (wx - qx) + (wy - qy) * (wy - qy);
+      if (d2 < bestD2) {
+        bestD2 = d2;
+        bestS = cumM[k]! + tc;
+        bestLat = ux * (wy - ay) - uy * (wx - ax);
+      }
+    }
+    const along = bestS - sRobot;
+    if (along < -p.lookBehindM || along > p.lookAheadM || Math.abs(bestLat) > corridor) continue;
+    if (Math.abs(bestLat) <= p.pathHalfWidthM) {
+      const dist = Math.hypot(wx - pose.x, wy - pose.y);
+      if (dist < nearest) nearest = dist;
+    }
+    const lo = Math.max(-half, Math.ceil((bestLat - reach) / p.offsetStepM - 1e-9));
+    const hi = Math.min(half, Math.floor((bestLat + reach) / p.offsetStepM + 1e-9));
+    const aheadM = along > 0 ? along : 0;
+    for (let o = lo; o <= hi; o++) if (aheadM < ahead[o + half]!) ahead[o + half] = aheadM;
+  }
+  state.nearestObstacleM = nearest;
+
+  // Choose: the centre line if it is free, else stay on the current target, else the nearest free offset to it.
+  const cur = Math.max(-half, Math.min(half, Math.round(state.targetOffsetM / p.offsetStepM)));
+  let choice = -Infinity;
+  if (ahead[half] === Number.POSITIVE_INFINITY) choice = 0;
+  else if (ahead[cur + half] === Number.POSITIVE_INFINITY) choice = cur;
+  else {
+    for (let dd = 1; dd <= 2 * half; dd++) {
+      // Right first (negative offsets): keep-right on shared footways, and one fixed rule keeps it deterministic.
+      if (cur - dd >= -half && ahead[cur - dd + half] === Number.POSITIVE_INFINITY) {
+        choice = cur - dd;
+        break;
+      }
+      if (cur + dd <= half && ahead[cur + dd + half] === Number.POSITIVE_INFINITY) {
+        choice = cur + dd;
+        break;
+      }
+    }
+  }
+
+  if (choice !== -Infinity) {
+    state.targetOffsetM = choice * p.offsetStepM;
+    state.blockedForS = 0;
+    state.blockingAheadM = Number.POSITIVE_INFINITY;
+    const passing = choice !== 0 || Math.abs(state.lateralOffsetM) > 1e-9;
+    state.status = passing ? 'avoiding' : 'clear';
+    state.speedLimitMps = passing ? p.passingSpeedMps : Number.POSITIVE_INFINITY;
+  } else {
+    const blockingAhead = ahead[cur + half]!;
+    state.blockingAheadM = blockingAhead;
+    state.blockedForS += dtS;
+    state.status = state.blockedForS >= p.blockedTimeoutS ? 'replanRequested' : 'blocked';
+    state.speedLimitMps = blockingAhead > p.stopDistanceM ? p.blockedCreepSpeedMps : 0;
+  }
+
+  // Move the tracked offset towards the target at a bounded rate.
+  const stepM = p.offsetRateMps * Math.max(0, dtS);
+  const diff = state.targetOffsetM - state.lateralOffsetM;
+  state.lateralOffsetM += Math.abs(diff) <= stepM ? diff : diff > 0 ? stepM : -stepM;
+  return state;
+}
+
+/** Arc length of the robot's projection, searching a few segments either side of `seg`. */
+function projectS(path: TrackedPath, x: number, y: number, seg: number): number {
+  const { xy, cumM, count } = path;
+  let best = Number.POSITIVE_INFINITY, bestS = cumM[seg]!;
+  const k0 = Math.max(0, seg - 1), k1 = Math.min(count - 2, seg + 2);
+  for (let k = k0; k <= k1; k++) {
+    const ax = xy[2 * k]!, ay = xy[2 * k + 1]!;
+    const len = cumM[k + 1]! - cumM[k]!;
+    if (len <= 0) continue;
+    const ux = (xy[2 * k + 2]! - ax) / len, uy = (xy[2 * k + 3]! - ay) / len;
+    let t = (x - ax) * ux + (y - ay) * uy;
+    t = t < 0 ? 0 : t > len ? len : t;
+    const d2 = (x - ax - t * ux) ** 2 + (y - ay - t * uy) ** 2;
+    if (d2 < best) {
+      best = d2;
+      bestS = cumM[k]! + t;
+    }
+  }
+  return bestS;
+}

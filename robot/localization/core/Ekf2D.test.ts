@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../../common/core/Random.ts';
+import { Ekf2D, defaultEkfParams, validateEkfParams, wrapAngle } from './Ekf2D.ts';
+
+function isSymmetricPsd(c: Float64Array): boolean {
+  const sym = Math.abs(c[1]! - c[3]!) < 1e-12 && Math.abs(c[2]! - c[6]!) < 1e-12 && Math.abs(c[5]! - c[7]!) < 1e-12;
+  const m1 = c[0]!;
+  const m2 = c[0]! * c[4]! - c[1]! * c[3]!;
+  const m3 =
+    c[0]! * (c[4]! * c[8]! - c[5]! * c[7]!) - c[1]! * (c[3]! * c[8]! - c[5]! * c[6]!) + c[2]! * (c[3]! * c[7]! - c[4]! * c[6]!);
+  return sym && m1 > 0 && m2 > 0 && m3 > 0;
+}
+
+describe('wrapAngle', () => {
+  it('maps any angle into (-π, π]', () => {
+    expect(wrapAngle(Math.PI)).toBeCloseTo(Math.PI, 12);
+    expect(wrapAngle(-Math.PI)).toBeCloseTo(Math.PI, 12);
+    expect(wrapAngle(3 * Math.PI / 2)).toBeCloseTo(-Math.PI / 2, 12);
+    expect(wrapAngle(-7.5 * Math.PI)).toBeCloseTo(0.5 * Math.PI, 12);
+    expect(wrapAngle(0.3)).toBe(0.3);
+  });
+});
+
+describe('Ekf2D', () => {
+  it('dead-reckons a quarter circle from odometry and yaw increments', () => {
+    const ekf = new Ekf2D({ initialOdomScaleStd: 0, initialGyroBiasStdRps: 0 }, { x: 0, y: 0, theta: 0 });
+    const radiusM = 5;
+    const steps = 500;
+    const dTheta = Math.PI / 2 / steps;
+    const chord = 2 * radiusM * Math.sin(dTheta / 2);
+    for (let i = 0; i < steps; i++) ekf.predict(chord, dTheta, 0.01);
+    const p = ekf.pose();
+    expect(p.x).toBeCloseTo(radiusM, 6);
+    expect(p.y).toBeCloseTo(radiusM, 6);
+    expect(p.theta).toBeCloseTo(Math.PI / 2, 9);
+  });
+
+  it('grows the covariance with distance travelled, most along the track', () => {
+    const ekf = new Ekf2D({}, { x: 0, y: 0, theta: 0 });
+    ekf.reset({ x: 0, y: 0, theta: 0 }, [1e-4, 0, 0, 0, 1e-4, 0, 0, 0, 1e-6]);
+    const c0 = ekf.covariance();
+    for (let i = 0; i < 100; i++) ekf.predict(0.15, 0, 0.1);
+    const c1 = ekf.covariance();
+    expect(c1[0]!).toBeGreaterThan(c0[0]!);
+    expect(c1[4]!).toBeGreaterThan(c0[4]!);
+    expect(isSymmetricPsd(c1)).toBe(true);
+    // Standing still adds (almost) nothing: the noise is per metre and per radian, not per second.
+    const c2 = ekf.covariance();
+    for (let i = 0; i < 100; i++) ekf.predict(0, 0, 0.1);
+    const c3 = ekf.covariance();
+    expect(c3[0]! - c2[0]!).toBeLessThan(1e-9);
+  });
+
+  it('a GNSS fix pulls the estimate towards it and shrinks the covariance (Joseph form stays symmetric PSD)', () => {
+    const ekf = new Ekf2D({}, { x: 0, y: 0, theta: 0 });
+    const before = ekf.covariance();
+    const o = ekf.updateGnss(3, -2, 4, 0, 4);
+    expect(o.accepted).toBe(true);
+    const p = ekf.pose();
+    // Prior σ = 5 m, fix σ = 2 m: the gain is 25 / 29.
+    expect(p.x).toBeCloseTo((3 * 25) / 29, 9);
+    expect(p.y).toBeCloseTo((-2 * 25) / 29, 9);
+    const after = ekf.covariance();
+    expect(after[0]!).toBeCloseTo((25 * 4) / 29, 9);
+    expect(after[0]!).toBeLessThan(before[0]!);
+    expect(isSymmetricPsd(after)).toBe(true);
+  });
+
+  it('rejects a GNSS outlier beyond the chi-square gate and leaves the state alone', () => {
+    const ekf = new Ekf2D({}, { x: 10, y: 10, theta: 0 });
+    ekf.reset({ x: 10, y: 10, theta: 0 }, [0.04, 0, 0, 0, 0.04, 0, 0, 0, 0.001]);
+    const o = ekf.updateGnss(40, 10, 4, 0, 4);
+    expect(o.accepted).toBe(false);
+    expect(o.nis).toBeGreaterThan(ekf.params.gnssGateChi2);
+    expect(ekf.pose().x).toBe(10);
+    // A fix 3 m off with σ = 2 m is plausible and is used.
+    expect(ekf.updateGnss(13, 10, 4, 0, 4).accepted).toBe(true);
+    expect(ekf.pose().x).toBeGreaterThan(10);
+  });
+
+  it('fuses a pose measurement across the ±π seam without spinning the heading', () => {
+    const ekf = new Ekf2D({}, { x: 0, y: 0, theta: Math.PI - 0.01 });
+    ekf.reset({ x: 0, y: 0, theta: Math.PI - 0.01 }, [0.01, 0, 0, 0, 0.01, 0, 0, 0, 0.01]);
+    const o = ekf.updatePose({ x: 0, y: 0, theta: -Math.PI + 0.01 }, [0.01, 0, 0, 0, 0.01, 0, 0, 0, 0.01]);
+    expect(o.accepted).toBe(true);
+    expect(Math.abs(ekf.pose().theta)).toBeCloseTo(Math.PI, 6);
+  });
+
+  it('a measurement that constrains only one direction leaves the other one uncertain', () => {
+    const ekf = new Ekf2D({}, { x: 0, y: 0, theta: 0 });
+    ekf.reset({ x: 0, y: 0, theta: 0 }, [1, 0, 0, 0, 1, 0, 0, 0, 0.01]);
+    // A wall along x pins y only: tight in y, 100 m² in x.
+    ekf.updatePose({ x: 0, y: 0.5, theta: 0 }, [100, 0, 0, 0, 0.01, 0, 0, 0, 1]);
+    const c = ekf.covariance();
+    expect(c[0]!).toBeGreaterThan(0.9);
+    expect(c[4]!).toBeLessThan(0.011);
+    expect(ekf.pose().y).toBeGreaterThan(0.49);
+  });
+
+  it('learns a wheel-scale error and a gyro bias from fixes, and uses them while fixes are missing', () => {
+    const rnd = new Random(3);
+    const ekf = new Ekf2D({}, { x: 0, y: 0, theta: 0 });
+    ekf.reset({ x: 0, y: 0, theta: 0 }, [0.01, 0, 0, 0, 0.01, 0, 0, 0, 1e-4]);
+    let x = 0, y = 0, th = 0;
+    const scale = 1 / 1.03; // odometry reads 3 % long
+    const biasRps = 0.002;
+    for (let k = 0; k < 6000; k++) {
+      const w = 0.1 * Math.sin(k / 300);
+      const ds = 0.15;
+      x += ds * Math.cos(th + 0.5 * w * 0.1);
+      y += ds * Math.sin(th + 0.5 * w * 0.1);
+      th += w * 0.1;
+      ekf.predict(ds / scale, w * 0.1 + biasRps * 0.1, 0.1);
+      if (k % 5 === 0) {
+        ekf.updatePose({ x: x + rnd.normal(0, 0.05), y: y + rnd.normal(0, 0.05), theta: th + rnd.normal(0, 0.01) },
+          [0.0025, 0, 0, 0, 0.0025, 0, 0, 0, 1e-4]);
+      }
+    }
+    expect((1 + ekf.odomScaleError) / scale).toBeCloseTo(1, 2);
+    expect(ekf.gyroBiasRps).toBeCloseTo(biasRps, 3);
+  });
+
+  it('NEES over many seeded GNSS-only runs averages near the state dimension', () => {
+    let sum = 0;
+    let n = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const rnd = new Random(seed);
+      const ekf = new Ekf2D({ initialOdomScaleStd: 0, initialGyroBiasStdRps: 0, odomVarPerMM2: 0, headingVarPerMRad2: 0 });
+      ekf.reset({ x: 0, y: 0, theta: 0 }, [1, 0, 0, 0, 1, 0, 0, 0, 0.01]);
+      const truth = { x: rnd.normal(0, 1), y: rnd.normal(0, 1), theta: rnd.normal(0, 0.1) };
+      for (let k = 0; k < 300; k++) {
+        const ds = 0.1 * (1 + rnd.normal(0, 0.02));
+        const dth = 0.002 + rnd.normal(0, 0.005) * 0.1;
+        truth.x += 0.1 * Math.cos(truth.theta + 0.001);
+        truth.y += 0.1 * Math.sin(truth.theta + 0.001);
+        truth.theta += 0.002;
+        ekf.predict(ds, dth, 0.1);
+        if (k % 10 === 0) ekf.updateGnss(truth.x + rnd.normal(0, 2), truth.y + rnd.normal(0, 2), 4, 0, 4);
+      }
+      sum += ekf.nees(truth, 2);
+      n++;
+    }
+    const mean = sum / n;
+    // 40 runs of a 2-dof chi-square: mean 2, and a 95 % band of about [1.4, 2.7].
+    expect(mean).toBeGreaterThan(1.2);
+    expect(mean).toBeLessThan(3);
+  });
+
+  it('validates its parameters: defaults pass, a negative noise or zero gate is named', () => {
+    expect(validateEkfParams(defaultEkfParams)).toEqual([]);
+    const problems = validateEkfParams({ ...defaultEkfParams, odomDistanceFrac: -1, gnssGateChi2: 0 });
+    expect(problems.some((m) => m.includes('odomDistanceFrac'))).toBe(true);
+    expect(problems.some((m) => m.includes('gnssGateChi2'))).toBe(true);
+  });
+});

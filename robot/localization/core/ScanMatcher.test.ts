@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../../common/core/Random.ts';
+import type { Circle, Pose2, Segment } from '../../../maps/core/types.ts';
+import { ScanMatcher, defaultScanMatcherParams, validateScanMatcherParams } from './ScanMatcher.ts';
+import { SegmentGrid, createNearestSegment } from './SegmentGrid.ts';
+import { castScanBruteForce, rectangleSegments } from './syntheticWorld.ts';
+
+const BEAMS = 180;
+
+function scanAt(segs: Segment[], people: Circle[], truth: Pose2, rnd: Random, noiseM = 0.02) {
+  const ranges = new Float32Array(BEAMS);
+  const scan = { ranges, angleMinRad: -Math.PI, angleIncrementRad: (2 * Math.PI) / BEAMS, rangeMinM: 0.1, rangeMaxM: 10 };
+  castScanBruteForce(segs, people, truth, scan.angleMinRad, scan.angleIncrementRad, scan.rangeMaxM, ranges);
+  for (let i = 0; i < BEAMS; i++) if (Number.isFinite(ranges[i]!)) ranges[i] = ranges[i]! + rnd.normal(0, noiseM);
+  return scan;
+}
+
+/** A courtyard: an L of buildings and a kiosk, enough structure to pin x, y and θ. */
+function courtyard(): Segment[] {
+  return [
+    ...rectangleSegments(-8, -6, 6, -4),
+    ...rectangleSegments(6, -6, 8, 7),
+    ...rectangleSegments(-3, 2, -1, 4),
+  ];
+}
+
+describe('SegmentGrid', () => {
+  it('finds the nearest segment within reach, and nothing beyond it', () => {
+    const grid = new SegmentGrid(courtyard(), 1.5);
+    const hit = createNearestSegment();
+    expect(grid.nearest(0, -3.5, 1.5, hit)).toBe(true);
+    expect(hit.distM).toBeCloseTo(0.5, 9);
+    expect(hit.yM).toBeCloseTo(-4, 9);
+    expect(grid.nearest(0, 0, 1.5, hit)).toBe(false);
+    expect(hit.index).toBe(-1);
+    expect(grid.nearest(0, -3.5, 0.3, hit)).toBe(false);
+  });
+});
+
+describe('ScanMatcher', () => {
+  it('recovers the true pose from a prediction 0.6 m and 5° off', () => {
+    const rnd = new Random(1);
+    const segs = courtyard();
+    const truth = { x: 1, y: 0, theta: 0.3 };
+    const matcher = new ScanMatcher(segs);
+    const m = matcher.match(scanAt(segs, [], truth, rnd), { x: 1.4, y: -0.45, theta: 0.3 + 0.087 });
+    expect(m.ok).toBe(true);
+    expect(Math.hypot(m.pose.x - truth.x, m.pose.y - truth.y)).toBeLessThan(0.03);
+    expect(Math.abs(m.pose.theta - truth.theta)).toBeLessThan(0.005);
+    expect(m.inlierRatio).toBeGreaterThan(0.9);
+    expect(m.degenerate).toBe(false);
+    // Well-constrained: a few centimetres.
+    expect(Math.sqrt(m.covariance[0]!)).toBeLessThan(0.1);
+    expect(Math.sqrt(m.covariance[4]!)).toBeLessThan(0.1);
+  });
+
+  it('ignores pedestrians: their beams are outliers, the pose is still right', () => {
+    const rnd = new Random(2);
+    const segs = courtyard();
+    const truth = { x: 0, y: -1, theta: -0.2 };
+    const people: Circle[] = [
+      { x: 1.5, y: -1.2, radiusM: 0.3 },
+      { x: -1, y: 0.3, radiusM: 0.3 },
+      { x: 2, y: 1.5, radiusM: 0.3 },
+    ];
+    const m = new ScanMatcher(segs).match(scanAt(segs, people, truth, rnd), { x: 0.2, y: -0.8, theta: -0.15 });
+    expect(m.ok).toBe(true);
+    expect(m.inlierRatio).toBeLessThan(1);
+    expect(Math.hypot(m.pose.x - truth.x, m.pose.y - truth.y)).toBeLessThan(0.03);
+  });
+
+  it('along a single long wall it pins the distance to the wall and leaves the along-wall direction to the prior', () => {
+    const rnd = new Random(3);
+    const segs = rectangleSegments(-100, 3, 100, 4);
+    const truth = { x: 0, y: 0, theta: 0 };
+    const m = new ScanMatcher(segs).match(scanAt(segs, [], truth, rnd), { x: 0.7, y: 0.2, theta: 0.01 });
+    expect(m.ok).toBe(true);
+    expect(m.degenerate).toBe(true);
+    expect(Math.abs(m.pose.y - truth.y)).toBeLessThan(0.03);
+    // The along-wall coordinate is unobservable: stays at the prediction, with a variance near the prior's.
+    expect(m.pose.x).toBeCloseTo(0.7, 1);
+    expect(Math.sqrt(m.covariance[0]!)).toBeGreaterThan(2);
+    expect(Math.sqrt(m.covariance[4]!)).toBeLessThan(0.1);
+  });
+
+  it('says no when too few beams return or too few fit the map', () => {
+    const rnd = new Random(4);
+    const segs = courtyard();
+    const matcher = new ScanMatcher(segs);
+    const empty = scanAt([], [], { x: 0, y: 0, theta: 0 }, rnd);
+    const m1 = matcher.match(empty, { x: 0, y: 0, theta: 0 });
+    expect(m1.ok).toBe(false);
+    expect(m1.failure).toBe('too-few-beams');
+    // Lots of returns, but from a crowd and not the map.
+    const crowd: Circle[] = [];
+    for (let k = 0; k < 24; k++) {
+      const a = (k / 24) * 2 * Math.PI;
+      crowd.push({ x: 2.5 * Math.cos(a), y: 2.5 * Math.sin(a) - 1, radiusM: 0.3 });
+    }
+    const m2 = matcher.match(scanAt(segs, crowd, { x: 0, y: -1, theta: 0 }, rnd), { x: 0, y: -1, theta: 0 });
+    expect(m2.ok).toBe(false);
+    expect(['too-few-inliers', 'low-inlier-ratio']).toContain(m2.failure);
+  });
+
+  it('validates its parameters', () => {
+    expect(validateScanMatcherParams(defaultScanMatcherParams)).toEqual([]);
+    expect(validateScanMatcherParams({ ...defaultScanMatcherParams, associationEndM: 2 })[0]).toMatch(/associationStartM/);
+    expect(() => new ScanMatcher([], { associationEndM: 2 })).toThrow(RangeError);
+  });
+});

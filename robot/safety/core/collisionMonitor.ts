@@ -1,0 +1,274 @@
+/**
+ * Collision monitor between the controller and the motors (after Nav2's collision_monitor): from the latest scan it
+ * stops the robot when anything is inside the stop zone (footprint + margin), scales the command down when anything
+ * is in the slow-down zone, and limits the speed so that, driving on the commanded arc, nothing enters the stop zone
+ * sooner than the approach horizon. A stale or missing scan stops the robot.
+ *
+ * `checkCollision` is the only producer of `CheckedCommand`, the type the motor interface accepts, so nothing
+ * reaches the motors that has not been through it. Zones are rectangles in the robot frame, so a point test is four
+ * comparisons; points too far to matter on this tick are culled before the trajectory is projected.
+ */
+import type { LaserScanData } from '../../localization/core/ScanMatcher.ts';
+
+export interface CollisionMonitorParams {
+  /** Footprint: distance from the robot's origin to its front edge, m. */
+  footprintFrontM: number;
+  /** Footprint: distance from the robot's origin to its rear edge, m. */
+  footprintRearM: number;
+  /** Footprint: distance from the robot's origin to its left side, m. */
+  footprintLeftM: number;
+  /** Footprint: distance from the robot's origin to its right side, m. */
+  footprintRightM: number;
+  /** The stop zone is the footprint grown by this on every side, m. */
+  stopMarginM: number;
+  /** The slow-down zone is the footprint grown by this on every side, m. */
+  slowdownMarginM: number;
+  /** Factor on the command while something is in the slow-down zone (–). */
+  slowdownRatio: number;
+  /** Points needed in a zone before it acts (–); 1 reacts to a single beam, 2 ignores lone specks of rain or dust. */
+  minPoints: number;
+  /** Look this far ahead along the commanded arc; slow so that nothing enters the stop zone sooner, s. */
+  approachHorizonS: number;
+  /** Time step of the projected arc, s. */
+  approachStepS: number;
+  /** A scan older than this stops the robot, s. */
+  maxScanAgeS: number;
+  /** LiDAR mounting in the robot frame: forward offset, m. */
+  laserXM: number;
+  /** LiDAR mounting in the robot frame: left offset, m. */
+  laserYM: number;
+  /** LiDAR mounting in the robot frame: yaw, rad. */
+  laserYawRad: number;
+}
+
+/** Defaults for a 0.8 m × 0.6 m delivery robot at up to 1.5 m/s with a 10 Hz LiDAR. */
+export const defaultCollisionMonitorParams: Readonly<CollisionMonitorParams> = Object.freeze({
+  footprintFrontM: 0.4,
+  footprintRearM: 0.4,
+  footprintLeftM: 0.3,
+  footprintRightM: 0.3,
+  stopMarginM: 0.1,
+  slowdownMarginM: 0.5,
+  slowdownRatio: 0.4,
+  minPoints: 2,
+  approachHorizonS: 1.5,
+  approachStepS: 0.1,
+  maxScanAgeS: 0.3,
+  laserXM: 0,
+  laserYM: 0,
+  laserYawRad: 0,
+});
+
+/** Problems with a parameter set, for a node to refuse at configure time (empty: fine). */
+export function validateCollisionMonitorParams(p: Readonly<CollisionMonitorParams>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(p)) {
+    if (!Number.isFinite(value)) problems.push(`${name} must be finite (got ${value})`);
+  }
+  if (!(p.footprintFrontM + p.footprintRearM > 0 && p.footprintLeftM + p.footprintRightM > 0)) {
+    problems.push('the footprint must have a positive length and width');
+  }
+  if (!(p.stopMarginM >= 0)) problems.push(`stopMarginM must be ≥ 0 (got ${p.stopMarginM})`);
+  if (!(p.slowdownMarginM >= p.stopMarginM)) {
+    problems.push(`slowdownMarginM (${p.slowdownMarginM}) must be ≥ stopMarginM (${p.stopMarginM}): the slow-down zone contains the stop zone`);
+  }
+  if (!(p.slowdownRatio >= 0 && p.slowdownRatio <= 1)) problems.push(`slowdownRatio must be in [0, 1] (got ${p.slowdownRatio})`);
+  if (!(p.minPoints >= 1)) problems.push(`minPoints must be ≥ 1 (got ${p.minPoints})`);
+  if (!(p.approachStepS > 0 && p.approachHorizonS >= p.approachStepS)) {
+    problems.push(`need 0 < approachStepS (${p.approachStepS}) ≤ approachHorizonS (${p.approachHorizonS})`);
+  }
+  if (!(p.maxScanAgeS > 0)) problems.push(`maxScanAgeS must be > 0 (got ${p.maxScanAgeS})`);
+  return problems;
+}
+
+/** What the monitor did to the command, mildest first. */
+export type CollisionAction = 'pass' | 'slowdown' | 'approach' | 'stop';
+
+/** Why it stopped, when it did. */
+export type CollisionStopReason = 'none' | 'obstacle' | 'imminent' | 'stale-scan' | 'no-scan';
+
+/** A scan with the time it was taken, s on the same clock as `nowS`. */
+export interface StampedScan extends LaserScanData {
+  stampS: number;
+}
+
+declare const checkedByMonitor: unique symbol;
+
+/**
+ * A velocity command the collision monitor has passed. The motor interface accepts only this type; its fields are
+ * read-only to everyone but the monitor, and a fresh one (`createCheckedCommand`) is a stop.
+ */
+export interface CheckedCommand {
+  readonly linearMps: number;
+  readonly angularRps: number;
+  readonly action: CollisionAction;
+  readonly reason: CollisionStopReason;
+  /** Points in the stop zone and the slow-down zone this tick. */
+  readonly stopPoints: number;
+  readonly slowdownPoints: number;
+  /** Time until something would enter the stop zone on the commanded arc, s (Infinity: not within the horizon). */
+  readonly timeToCollisionS: number;
+  /** Scan time the decision was based on, s. */
+  readonly scanStampS: number;
+  readonly [checkedByMonitor]: true;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A command object to reuse tick after tick; it starts as a stop. */
+export function createCheckedCommand(): CheckedCommand {
+  const c: Omit<Mutable<CheckedCommand>, typeof checkedByMonitor> = {
+    linearMps: 0,
+    angularRps: 0,
+    action: 'stop',
+    reason: 'no-scan',
+    stopPoints: 0,
+    slowdownPoints: 0,
+    timeToCollisionS: 0,
+    scanStampS: Number.NEGATIVE_INFINITY,
+  };
+  return c as CheckedCommand;
+}
+
+// Beam direction cache: recomputed only when the scan geometry or mounting changes, so a tick costs no trig.
+let cacheN = -1, cacheMin = NaN, cacheInc = NaN, cacheYaw = NaN;
+let beamCos = new Float64Array(0);
+let beamSin = new Float64Array(0);
+// Projected robot poses along the commanded arc: x, y, cos θ, sin θ per step.
+let arc = new Float64Array(0);
+
+/**
+ * Checks `commandLinearMps`/`commandAngularRps` against `scan` at `nowS` and writes the allowed command into `out`
+ * (and returns it). Pass `undefined` for the scan when none has arrived: the answer is a stop.
+ */
+export function checkCollision(
+  scan: StampedScan | undefined,
+  nowS: number,
+  commandLinearMps: number,
+  commandAngularRps: number,
+  p: Readonly<CollisionMonitorParams>,
+  out: CheckedCommand,
+): CheckedCommand {
+  const o = out as unknown as Mutable<CheckedCommand>;
+  o.stopPoints = 0;
+  o.slowdownPoints = 0;
+  o.timeToCollisionS = Number.POSITIVE_INFINITY;
+  if (scan === undefined) return halt(o, 'no-scan', Number.NEGATIVE_INFINITY);
+  o.scanStampS = scan.stampS;
+  // A scan from the future is as untrustworthy as an old one (clock mix-up between nodes).
+  if (!(Math.abs(nowS - scan.stampS) <= p.maxScanAgeS)) return halt(o, 'stale-scan', scan.stampS);
+  if (!Number.isFinite(commandLinearMps) || !Number.isFinite(commandAngularRps)) return halt(o, 'obstacle', scan.stampS);
+
+  const n = scan.ranges.length;
+  if (n !== cacheN || scan.angleMinRad !== cacheMin || scan.angleIncrementRad !== cacheInc || p.laserYawRad !== cacheYaw) {
+    if (beamCos.length < n) {
+      beamCos = new Float64Array(n);
+      beamSin = new Float64Array(n);
+    }
+    for (let i = 0; i < n; i++) {
+      const a = p.laserYawRad + scan.angleMinRad + i * scan.angleIncrementRad;
+      beamCos[i] = Math.cos(a);
+      beamSin[i] = Math.sin(a);
+    }
+    cacheN = n;
+    cacheMin = scan.angleMinRad;
+    cacheInc = scan.angleIncrementRad;
+    cacheYaw = p.laserYawRad;
+  }
+
+  // Zones as [xmin, xmax] × [ymin, ymax] in the robot frame.
+  const sxMin = -p.footprintRearM - p.stopMarginM, sxMax = p.footprintFrontM + p.stopMarginM;
+  const syMin = -p.footprintRightM - p.stopMarginM, syMax = p.footprintLeftM + p.stopMarginM;
+  const dxMin = -p.footprintRearM - p.slowdownMarginM, dxMax = p.footprintFrontM + p.slowdownMarginM;
+  const dyMin = -p.footprintRightM - p.slowdownMarginM, dyMax = p.footprintLeftM + p.slowdownMarginM;
+
+  // Project the stop zone along the commanded arc (unicycle, exact integration).
+  const v = commandLinearMps, w = commandAngularRps;
+  const moving = v !== 0 || w !== 0;
+  const steps = moving ? Math.max(1, Math.ceil(p.approachHorizonS / p.approachStepS)) : 0;
+  if (arc.length < steps * 4) arc = new Float64Array(steps * 4);
+  for (let k = 0; k < steps; k++) {
+    const t = (k + 1) * p.approachStepS;
+    const th = w * t;
+    let x: number, y: number;
+    if (Math.abs(w) < 1e-9) {
+      x = v * t;
+      y = 0;
+    } else {
+      x = (v / w) * Math.sin(th);
+      y = (v / w) * (1 - Math.cos(th));
+    }
+    arc[4 * k] = x;
+    arc[4 * k + 1] = y;
+    arc[4 * k + 2] = Math.cos(th);
+    arc[4 * k + 3] = Math.sin(th);
+  }
+  // A point farther than the stop zone's corner radius plus the arc's length cannot be reached in the horizon.
+  const zoneRadius = Math.hypot(Math.max(sxMax, -sxMin), Math.max(syMax, -syMin));
+  const reach = zoneRadius + Math.abs(v) * p.approachHorizonS;
+  const reach2 = reach * reach;
+
+  let stopPts = 0, slowPts = 0, ttc = Number.POSITIVE_INFINITY;
+  const rMin = scan.rangeMinM, rMax = scan.rangeMaxM;
+  for (let i = 0; i < n; i++) {
+    const r = scan.ranges[i]!;
+    if (!(r >= rMin && r < rMax)) continue;
+    const px = p.laserXM + r * beamCos[i]!;
+    const py = p.laserYM + r * beamSin[i]!;
+    if (px >= dxMin && px <= dxMax && py >= dyMin && py <= dyMax) {
+      if (px >= sxMin && px <= sxMax && py >= syMin && py <= syMax) {
+        stopPts++;
+        continue;
+      }
+      slowPts++;
+    }
+    if (steps === 0 || px * px + py * py > reach2) continue;
+    // Walk the arc until the point would be inside the stop zone, but not past the earliest collision found so far.
+    for (let k = 0; k < steps; k++) {
+      const t = (k + 1) * p.approachStepS;
+      if (t >= ttc) break;
+      const ex = px - arc[4 * k]!, ey = py - arc[4 * k + 1]!;
+      const c = arc[4 * k + 2]!, s = arc[4 * k + 3]!;
+      const qx = c * ex + s * ey;
+      const qy = -s * ex + c * ey;
+      if (qx >= sxMin && qx <= sxMax && qy >= syMin && qy <= syMax) {
+        ttc = t;
+        break;
+      }
+    }
+  }
+  o.stopPoints = stopPts;
+  o.slowdownPoints = slowPts;
+  o.timeToCollisionS = ttc;
+  if (stopPts >= p.minPoints) return halt(o, 'obstacle', scan.stampS);
+
+  let scale = 1;
+  let action: CollisionAction = 'pass';
+  if (slowPts >= p.minPoints) {
+    scale = p.slowdownRatio;
+    action = 'slowdown';
+  }
+  if (ttc < Number.POSITIVE_INFINITY) {
+    // Slow so that, at the new speed, the collision would be a full horizon away (Nav2's "approach" behaviour).
+    const approachScale = (ttc - p.approachStepS) / p.approachHorizonS;
+    if (approachScale <= 0) return halt(o, 'imminent', scan.stampS);
+    if (approachScale < scale) {
+      scale = approachScale;
+      action = 'approach';
+    }
+  }
+  o.linearMps = v * scale;
+  o.angularRps = w * scale;
+  o.action = action;
+  o.reason = 'none';
+  return out;
+}
+
+function halt(o: Mutable<CheckedCommand>, reason: CollisionStopReason, stampS: number): CheckedCommand {
+  o.linearMps = 0;
+  o.angularRps = 0;
+  o.action = 'stop';
+  o.reason = reason;
+  o.scanStampS = stampS;
+  return o as unknown as CheckedCommand;
+}
