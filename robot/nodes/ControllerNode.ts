@@ -1,0 +1,262 @@
+/**
+ * Controller node: regulated pure pursuit along `plan` from the localization pose, slowing for curvature and for
+ * obstacles in the scan, passing them within the path's width (local avoidance), and, when blocked too long,
+ * stopping, reporting it and asking the planner for a new path. Publishes `cmd_vel_nav` (to the safety node, never
+ * to the motors) at `control_rate_hz` on the node's clock, and `controller/status` on every change.
+ */
+import {
+  createAvoidanceState,
+  createPurePursuitOutput,
+  createPurePursuitState,
+  createTrackedPath,
+  defaultAvoidanceParams,
+  defaultPurePursuitParams,
+  purePursuitStep,
+  updateAvoidance,
+  type AvoidanceParams,
+  type AvoidanceState,
+  type PurePursuitParams,
+  type PurePursuitState,
+  type TrackedPath,
+} from '../controller/core/index.ts';
+import type { LaserScanData } from '../localization/core/index.ts';
+import {
+  LifecycleNode,
+  declareParams,
+  defineParams,
+  makeTwist,
+  stampToMs,
+  type LifecyclePublisher,
+  type ParamsHandle,
+  type ParamsOf,
+  type RosNode,
+  type RosTimer,
+  type Subscription,
+} from '../ros/index.ts';
+import { createPoseEstimate, fromLaserScan, fromPath, fromPoseWithCovariance, toTwist } from './convert.ts';
+import { TOPICS, type ControllerStatus, type ReplanRequest } from './topics.ts';
+
+const positive = (v: number) => (v > 0 ? undefined : 'must be > 0');
+
+export const controllerParams = defineParams({
+  controlRateHz: { name: 'control_rate_hz', type: 'double', default: 10, unit: 'Hz', description: 'Control loop rate', validate: positive },
+  desiredSpeedMps: { name: 'desired_speed_mps', type: 'double', default: 1.5, unit: 'm/s', description: 'Cruise speed on a straight, clear path', validate: positive },
+  lookaheadTimeS: { name: 'lookahead_time_s', type: 'double', default: 0.8, unit: 's', description: 'Lookahead distance = speed × this', validate: positive },
+  minLookaheadM: { name: 'min_lookahead_m', type: 'double', default: 0.5, unit: 'm', description: 'Shortest lookahead', validate: positive },
+  maxLookaheadM: { name: 'max_lookahead_m', type: 'double', default: 1.5, unit: 'm', description: 'Longest lookahead', validate: positive },
+  goalToleranceM: { name: 'goal_tolerance_m', type: 'double', default: 0.25, unit: 'm', description: 'The goal is reached within this distance', validate: positive },
+  pathHalfWidthM: { name: 'path_half_width_m', type: 'double', default: 1.5, unit: 'm', description: 'Half the usable footway width for passing', validate: positive },
+  robotHalfWidthM: { name: 'robot_half_width_m', type: 'double', default: 0.3, unit: 'm', description: 'Half the robot width', validate: positive },
+  passingClearanceM: { name: 'passing_clearance_m', type: 'double', default: 0.25, unit: 'm', description: 'Side gap kept when passing an obstacle', validate: positive },
+  passingSpeedMps: { name: 'passing_speed_mps', type: 'double', default: 0.8, unit: 'm/s', description: 'Speed cap while passing', validate: positive },
+  blockedTimeoutS: { name: 'blocked_timeout_s', type: 'double', default: 20, unit: 's', description: 'Blocked this long asks for a re-plan', validate: positive },
+  poseTimeoutS: { name: 'pose_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A pose older than this stops the robot', validate: positive },
+  scanTimeoutS: { name: 'scan_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A scan older than this is ignored by avoidance', validate: positive },
+});
+
+export interface ControllerMetrics {
+  ticks: number;
+  /** Σ cross-track² and samples, over ticks tracking a clear path (no deliberate avoidance offset), m². */
+  crossTrackSumSq: number;
+  crossTrackSamples: number;
+  crossTrackMaxM: number;
+  arrivals: number;
+  replanRequests: number;
+  blockedTicks: number;
+}
+
+export class ControllerNode {
+  readonly lifecycle: LifecycleNode;
+  readonly metrics: ControllerMetrics = {
+    ticks: 0, crossTrackSumSq: 0, crossTrackSamples: 0, crossTrackMaxM: 0, arrivals: 0, replanRequests: 0, blockedTicks: 0,
+  };
+  readonly #node: RosNode;
+  #params: ParamsHandle<typeof controllerParams> | undefined;
+  #pp: PurePursuitParams = { ...defaultPurePursuitParams };
+  #ap: AvoidanceParams = { ...defaultAvoidanceParams };
+  #subs: Subscription[] = [];
+  #timer: RosTimer | undefined;
+  #cmdPub: LifecyclePublisher<'geometry_msgs/msg/Twist'> | undefined;
+  #statusPub: LifecyclePublisher<'std_msgs/msg/String'> | undefined;
+  #replanPub: LifecyclePublisher<'std_msgs/msg/String'> | undefined;
+  readonly #cmd = makeTwist();
+  readonly #pose = createPoseEstimate();
+  #poseMs = Number.NEGATIVE_INFINITY;
+  readonly #scan: LaserScanData = { ranges: [], angleMinRad: 0, angleIncrementRad: 0, rangeMinM: 0, rangeMaxM: 0 };
+  #scanMs = Number.NEGATIVE_INFINITY;
+  #path: TrackedPath | undefined;
+  #goalMs = 0;
+  #speedLimitMps = Number.POSITIVE_INFINITY;
+  #state: PurePursuitState = createPurePursuitState();
+  #avoid: AvoidanceState = createAvoidanceState();
+  readonly #out = createPurePursuitOutput();
+  #moving = false;
+  #replanSent = false;
+  #lastStatus: ControllerStatus['state'] = 'idle';
+  #lastStatusGoalMs = 0;
+
+  constructor(node: RosNode) {
+    this.#node = node;
+    this.lifecycle = new LifecycleNode(node, {
+      onConfigure: () => this.#configure(),
+      onActivate: () => this.#activate(),
+      onDeactivate: () => this.#deactivate(),
+      onCleanup: () => this.#cleanup(),
+      onShutdown: () => this.#cleanup(),
+    });
+  }
+
+  /** The status last reported. */
+  get status(): ControllerStatus['state'] {
+    return this.#lastStatus;
+  }
+
+  /** Cross-track RMS of the controller against its path so far, m (NaN before any sample). */
+  crossTrackRmsM(): number {
+    const m = this.metrics;
+    return Math.sqrt(m.crossTrackSumSq / m.crossTrackSamples);
+  }
+
+  #configure(): void {
+    const node = this.#node;
+    this.#params = declareParams(node, controllerParams, {
+      check: (v) => (v.minLookaheadM <= v.maxLookaheadM ? undefined : 'min_lookahead_m must be ≤ max_lookahead_m'),
+    });
+    this.#apply(this.#params.values);
+    this.#params.onChange((v) => this.#apply(v));
+    this.#cmdPub = this.lifecycle.createLifecyclePublisher('geometry_msgs/msg/Twist', TOPICS.cmdVelNav);
+    this.#statusPub = this.lifecycle.createLifecyclePublisher('std_msgs/msg/String', TOPICS.controllerStatus);
+    this.#replanPub = this.lifecycle.createLifecyclePublisher('std_msgs/msg/String', TOPICS.controllerReplan);
+    this.#subs = [
+      node.createSubscription('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose, (m) => {
+        fromPoseWithCovariance(m, this.#pose);
+        this.#poseMs = this.#pose.timeMs;
+      }),
+      node.createSubscription('sensor_msgs/msg/LaserScan', TOPICS.scan, (m) => {
+        fromLaserScan(m, this.#scan);
+        this.#scanMs = stampToMs(m.header.stamp);
+      }),
+      node.createSubscription('nav_msgs/msg/Path', TOPICS.plan, (m) => {
+        this.#goalMs = stampToMs(m.header.stamp);
+        this.#state = createPurePursuitState();
+        this.#avoid = createAvoidanceState();
+        this.#replanSent = false;
+        this.#path = m.poses.length === 0 ? undefined : createTrackedPath(fromPath(m));
+        if (this.#path === undefined) this.#halt('idle');
+      }),
+      node.createSubscription('std_msgs/msg/Float64', TOPICS.speedLimit, (m) => {
+        this.#speedLimitMps = m.data > 0 ? m.data : Number.POSITIVE_INFINITY;
+      }),
+    ];
+  }
+
+  #apply(p: Readonly<ParamsOf<typeof controllerParams>>): void {
+    this.#pp = {
+      ...defaultPurePursuitParams,
+      desiredSpeedMps: p.desiredSpeedMps,
+      lookaheadTimeS: p.lookaheadTimeS,
+      minLookaheadM: p.minLookaheadM,
+      maxLookaheadM: p.maxLookaheadM,
+      goalToleranceM: p.goalToleranceM,
+    };
+    this.#ap = {
+      ...defaultAvoidanceParams,
+      pathHalfWidthM: p.pathHalfWidthM,
+      robotHalfWidthM: p.robotHalfWidthM,
+      clearanceM: p.passingClearanceM,
+      passingSpeedMps: p.passingSpeedMps,
+      blockedTimeoutS: p.blockedTimeoutS,
+    };
+  }
+
+  #activate(): void {
+    this.#timer = this.#node.createTimer(1000 / this.#params!.values.controlRateHz, () => this.#tick());
+  }
+
+  #deactivate(): void {
+    // The last word to the motors is a stop (published while still active).
+    this.#halt('idle');
+    if (this.#timer) this.#node.destroyTimer(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #tick(): void {
+    const path = this.#path;
+    if (path === undefined) return;
+    const p = this.#params!.values;
+    const now = this.#node.getClock().now();
+    this.metrics.ticks++;
+    if (now - this.#poseMs > p.poseTimeoutS * 1000) {
+      this.#halt(this.#lastStatus === 'idle' ? 'idle' : 'blocked');
+      return;
+    }
+    const dtS = 1 / p.controlRateHz;
+    const pose = this.#pose.pose;
+    const avoid = this.#avoid;
+    if (now - this.#scanMs <= p.scanTimeoutS * 1000) {
+      updateAvoidance(path, this.#state.segmentIndex, pose, this.#scan, dtS, avoid, this.#ap);
+    } else {
+      avoid.nearestObstacleM = Number.POSITIVE_INFINITY;
+      avoid.speedLimitMps = Number.POSITIVE_INFINITY;
+    }
+    if (avoid.status === 'replanRequested') {
+      this.#halt('replan-requested');
+      if (!this.#replanSent) {
+        this.#replanSent = true;
+        this.metrics.replanRequests++;
+        const req: ReplanRequest = { goalMs: this.#goalMs, x: pose.x, y: pose.y };
+        this.#node.getLogger().warn(`controller: blocked for ${avoid.blockedForS.toFixed(1)} s; asking for a re-plan`);
+        this.#replanPub!.publish({ data: JSON.stringify(req) });
+      }
+      return;
+    }
+    const out = purePursuitStep(path, pose, {
+      dtS,
+      obstacleDistM: avoid.nearestObstacleM,
+      lateralOffsetM: avoid.lateralOffsetM,
+      speedLimitMps: Math.min(avoid.speedLimitMps, this.#speedLimitMps),
+    }, this.#state, this.#pp, this.#out);
+    if (out.mode === 'goal-reached') {
+      this.metrics.arrivals++;
+      this.#path = undefined;
+      this.#halt('arrived');
+      return;
+    }
+    if (out.mode === 'tracking' && avoid.status === 'clear' && Math.abs(avoid.lateralOffsetM) < 1e-6) {
+      const e = out.crossTrackM;
+      this.metrics.crossTrackSumSq += e * e;
+      this.metrics.crossTrackSamples++;
+      if (Math.abs(e) > this.metrics.crossTrackMaxM) this.metrics.crossTrackMaxM = Math.abs(e);
+    }
+    if (avoid.status === 'blocked') this.metrics.blockedTicks++;
+    this.#cmdPub!.publish(toTwist(out, this.#cmd));
+    this.#moving = true;
+    this.#report(avoid.status === 'blocked' ? 'blocked' : avoid.status === 'avoiding' ? 'avoiding' : 'tracking');
+  }
+
+  /** Publishes one zero command if the robot was told to move, and reports `state`. */
+  #halt(state: ControllerStatus['state']): void {
+    if (this.#moving) {
+      this.#cmd.linear.x = 0;
+      this.#cmd.angular.z = 0;
+      this.#cmdPub?.publish(this.#cmd);
+      this.#moving = false;
+    }
+    this.#report(state);
+  }
+
+  #report(state: ControllerStatus['state']): void {
+    if (state === this.#lastStatus && this.#goalMs === this.#lastStatusGoalMs) return;
+    this.#lastStatus = state;
+    this.#lastStatusGoalMs = this.#goalMs;
+    const s: ControllerStatus = { state, goalMs: this.#goalMs, x: this.#pose.pose.x, y: this.#pose.pose.y };
+    this.#statusPub?.publish({ data: JSON.stringify(s) });
+  }
+
+  #cleanup(): void {
+    for (const s of this.#subs) this.#node.destroySubscription(s);
+    this.#subs = [];
+    this.#params?.dispose();
+    this.#path = undefined;
+  }
+}

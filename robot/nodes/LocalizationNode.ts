@@ -1,0 +1,240 @@
+/**
+ * Localization node: fuses wheel odometry, the IMU yaw rate and GNSS in the EKF, corrects it by matching each LiDAR
+ * scan to the campus's building outlines, and publishes the pose with covariance in the map frame. The algorithm
+ * lives in `robot/localization/core`; this file declares parameters, wires topics and converts messages.
+ *
+ * Sensor order matters on one tick: odometry predicts up to the scan's time before the scan is matched, so the
+ * driver publishes imu → odom → scan (as a real stack would by timestamp).
+ */
+import type { CampusMap } from '../../maps/index.ts';
+import { Ekf2D, type LaserScanData, type ScanMatcher } from '../localization/core/index.ts';
+import {
+  LifecycleNode,
+  NAV_SAT,
+  declareParams,
+  defineParams,
+  stampToMs,
+  type LifecyclePublisher,
+  type ParamsHandle,
+  type RosNode,
+  type Subscription,
+} from '../ros/index.ts';
+import { campusMatcher } from './campusMatcher.ts';
+import {
+  createPoseEstimate,
+  createPoseWithCovarianceMsg,
+  fromLaserScan,
+  fromOdometry,
+  fromPoseWithCovariance,
+  toPoseWithCovariance,
+  type OdometryReading,
+  type PoseEstimate,
+} from './convert.ts';
+import { TOPICS } from './topics.ts';
+
+export const localizationParams = defineParams({
+  mapFrame: { name: 'map_frame', type: 'string', default: 'map', unit: '', description: 'Frame of the published pose' },
+  useImu: { name: 'use_imu', type: 'bool', default: true, unit: '', description: 'Heading change from the IMU yaw rate (else from the wheels)' },
+  scanMatching: { name: 'scan_matching', type: 'bool', default: true, unit: '', description: 'Correct with scan-to-map matches' },
+  scanMatchEveryN: {
+    name: 'scan_match_every_n', type: 'integer', default: 1, unit: '', description: 'Match every n-th scan',
+    validate: (v) => (v >= 1 ? undefined : 'must be ≥ 1'),
+  },
+  gnssMinStdM: {
+    name: 'gnss_min_std_m', type: 'double', default: 0.5, unit: 'm', description: 'Floor on the GNSS std-dev the filter believes',
+    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+  },
+  gnssSigmaM: {
+    name: 'gnss_sigma_m', type: 'double', default: 2.0, unit: 'm', description: 'GNSS std-dev when the receiver reports no covariance',
+    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+  },
+  gyroBiasWalk: {
+    name: 'imu.gyro_bias_walk_radps_per_sqrt_s', type: 'double', default: 2e-4, unit: 'rad/s/√s',
+    description: "Random walk of the gyro bias (the IMU's datasheet value); too small a value makes the heading overconfident",
+    validate: (v) => (v >= 0 ? undefined : 'must be ≥ 0'),
+  },
+  gyroNoise: {
+    name: 'imu.gyro_noise_radps', type: 'double', default: 0.005, unit: 'rad/s', description: 'Gyro white noise per sample',
+    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+  },
+  odomScaleStd: {
+    name: 'odom.scale_error_std', type: 'double', default: 0.03, unit: '', description: 'Prior std-dev of the wheel odometry scale error (estimated online)',
+    validate: (v) => (v >= 0 ? undefined : 'must be ≥ 0'),
+  },
+  initialPose: {
+    name: 'initial_pose', type: 'double_array', default: [], unit: 'm, m, rad',
+    description: 'Start pose [x, y, theta] in the map frame; empty: wait for `initialpose` or the first GNSS fix',
+    validate: (v) => (v.length === 0 || v.length === 3 ? undefined : 'must be [] or [x, y, theta]'),
+  },
+  initialPositionStdM: {
+    name: 'initial_position_std_m', type: 'double', default: 0.1, unit: 'm', description: 'Std-dev of initial_pose x and y',
+    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+  },
+  initialHeadingStdRad: {
+    name: 'initial_heading_std_rad', type: 'double', default: 0.05, unit: 'rad', description: 'Std-dev of initial_pose theta',
+    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+  },
+});
+
+export interface LocalizationCounters {
+  predictions: number;
+  gnssAccepted: number;
+  gnssRejected: number;
+  matchesTried: number;
+  matchesFused: number;
+}
+
+export interface LocalizationNodeOptions {
+  campus: CampusMap;
+}
+
+export class LocalizationNode {
+  readonly lifecycle: LifecycleNode;
+  readonly counters: LocalizationCounters = { predictions: 0, gnssAccepted: 0, gnssRejected: 0, matchesTried: 0, matchesFused: 0 };
+  readonly #node: RosNode;
+  readonly #campus: CampusMap;
+  #params: ParamsHandle<typeof localizationParams> | undefined;
+  #ekf: Ekf2D | undefined;
+  #matcher: ScanMatcher | undefined;
+  #initialized = false;
+  #subs: Subscription[] = [];
+  #posePub: LifecyclePublisher<'geometry_msgs/msg/PoseWithCovarianceStamped'> | undefined;
+  readonly #poseMsg = createPoseWithCovarianceMsg('map');
+  readonly #est: PoseEstimate = createPoseEstimate();
+  readonly #odom: OdometryReading = { x: 0, y: 0, theta: 0, vMps: 0, omegaRps: 0, timeMs: 0 };
+  #hasOdom = false;
+  #imuTurnRad = 0;
+  #imuSamples = 0;
+  #lastImuMs: number | undefined;
+  #scanCount = 0;
+  readonly #scan: LaserScanData = { ranges: [], angleMinRad: 0, angleIncrementRad: 0, rangeMinM: 0, rangeMaxM: 0 };
+  readonly #initEst = createPoseEstimate();
+
+  constructor(node: RosNode, options: LocalizationNodeOptions) {
+    this.#node = node;
+    this.#campus = options.campus;
+    this.lifecycle = new LifecycleNode(node, {
+      onConfigure: () => this.#configure(),
+      onCleanup: () => this.#cleanup(),
+      onShutdown: () => this.#cleanup(),
+    });
+  }
+
+  /** The current estimate (pose, 3×3 covariance, time), or undefined before initialization. Reused object. */
+  estimate(): PoseEstimate | undefined {
+    if (!this.#initialized || !this.#ekf) return undefined;
+    this.#ekf.pose(this.#est.pose);
+    this.#ekf.covariance(this.#est.covariance);
+    this.#est.timeMs = this.#node.getClock().now();
+    return this.#est;
+  }
+
+  #configure(): void {
+    const node = this.#node;
+    this.#params = declareParams(node, localizationParams);
+    const p = this.#params.values;
+    this.#poseMsg.header.frame_id = p.mapFrame;
+    this.#ekf = new Ekf2D({
+      gnssMinStdM: p.gnssMinStdM,
+      gyroBiasVarPerS: p.gyroBiasWalk ** 2,
+      yawRateStdRps: p.gyroNoise,
+      initialOdomScaleStd: p.odomScaleStd,
+      initialPositionStdM: p.initialPositionStdM,
+      initialHeadingStdRad: p.initialHeadingStdRad,
+    });
+    this.#matcher = p.scanMatching ? campusMatcher(this.#campus) : undefined;
+    if (p.initialPose.length === 3) {
+      const [x, y, theta] = p.initialPose as [number, number, number];
+      this.#reset({ x, y, theta }, p.initialPositionStdM ** 2, p.initialHeadingStdRad ** 2);
+    }
+    this.#posePub = this.lifecycle.createLifecyclePublisher('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose);
+    this.#subs = [
+      node.createSubscription('sensor_msgs/msg/Imu', TOPICS.imu, (m) => {
+        const t = stampToMs(m.header.stamp);
+        if (this.#lastImuMs !== undefined && t > this.#lastImuMs) {
+          this.#imuTurnRad += m.angular_velocity.z * ((t - this.#lastImuMs) / 1000);
+          this.#imuSamples++;
+        }
+        this.#lastImuMs = t;
+      }),
+      node.createSubscription('nav_msgs/msg/Odometry', TOPICS.odom, (m) => this.#onOdom(m)),
+      node.createSubscription('sensor_msgs/msg/LaserScan', TOPICS.scan, (m) => {
+        if (!this.lifecycle.isActive || !this.#initialized || !this.#matcher) return;
+        if (++this.#scanCount % this.#params!.values.scanMatchEveryN !== 0) return;
+        this.#onScan(fromLaserScan(m, this.#scan));
+      }),
+      node.createSubscription('sensor_msgs/msg/NavSatFix', TOPICS.gnss, (m) => {
+        if (!this.lifecycle.isActive || m.status.status === NAV_SAT.STATUS_NO_FIX) return;
+        const xy = this.#campus.frame.toMetric([m.longitude, m.latitude]);
+        const known = m.position_covariance_type !== NAV_SAT.COVARIANCE_TYPE_UNKNOWN;
+        const fallback = this.#params!.values.gnssSigmaM ** 2;
+        const vxx = known ? m.position_covariance[0]! : fallback;
+        const vxy = known ? m.position_covariance[1]! : 0;
+        const vyy = known ? m.position_covariance[4]! : fallback;
+        if (!this.#initialized) {
+          // No start pose given: start where GNSS says, heading unknown (the first scan matches and turns pin it).
+          this.#reset({ x: xy.x, y: xy.y, theta: 0 }, Math.max(vxx, vyy), Math.PI ** 2);
+          return;
+        }
+        const o = this.#ekf!.updateGnss(xy.x, xy.y, vxx, vxy, vyy);
+        if (o.accepted) this.counters.gnssAccepted++;
+        else this.counters.gnssRejected++;
+      }),
+      node.createSubscription('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.initialPose, (m) => {
+        const e = fromPoseWithCovariance(m, this.#initEst);
+        this.#reset(e.pose, Math.max(e.covariance[0]!, 1e-4), Math.max(e.covariance[8]!, 1e-6));
+      }),
+    ];
+  }
+
+  #reset(pose: { x: number; y: number; theta: number }, varXY: number, varTheta: number): void {
+    this.#ekf!.reset(pose, [varXY, 0, 0, 0, varXY, 0, 0, 0, varTheta]);
+    this.#initialized = true;
+    this.#node.getLogger().info(`localization: initialized at (${pose.x.toFixed(2)}, ${pose.y.toFixed(2)}, ${pose.theta.toFixed(3)})`);
+  }
+
+  #onOdom(m: Parameters<typeof fromOdometry>[0]): void {
+    const prev = this.#odom;
+    const px = prev.x, py = prev.y, pth = prev.theta, pt = prev.timeMs;
+    fromOdometry(m, prev);
+    if (!this.#hasOdom) {
+      this.#hasOdom = true;
+      this.#imuTurnRad = 0;
+      this.#imuSamples = 0;
+      return;
+    }
+    if (!this.lifecycle.isActive || !this.#initialized) return;
+    const dtS = Math.max(0, (prev.timeMs - pt) / 1000);
+    const dThOdom = wrap(prev.theta - pth);
+    const mid = pth + dThOdom / 2;
+    // Forward motion in the odometry's own frame: the increment projected on the mid-step heading.
+    const ds = (prev.x - px) * Math.cos(mid) + (prev.y - py) * Math.sin(mid);
+    const useImu = this.#params!.values.useImu && this.#imuSamples > 0;
+    this.#ekf!.predict(ds, useImu ? this.#imuTurnRad : dThOdom, dtS, useImu);
+    this.#imuTurnRad = 0;
+    this.#imuSamples = 0;
+    this.counters.predictions++;
+    const est = this.estimate()!;
+    est.timeMs = prev.timeMs;
+    this.#posePub!.publish(toPoseWithCovariance(est, this.#poseMsg));
+  }
+
+  #onScan(scan: LaserScanData): void {
+    const ekf = this.#ekf!;
+    this.counters.matchesTried++;
+    const r = this.#matcher!.match(scan, ekf.pose(this.#est.pose));
+    if (r.ok && ekf.updatePose(r.pose, r.covariance).accepted) this.counters.matchesFused++;
+  }
+
+  #cleanup(): void {
+    for (const s of this.#subs) this.#node.destroySubscription(s);
+    this.#subs = [];
+    this.#params?.dispose();
+    this.#initialized = false;
+    this.#hasOdom = false;
+  }
+}
+
+function wrap(a: number): number {
+  return Math.atan2(Math.sin(a), Math.cos(a));
+}

@@ -1,0 +1,232 @@
+/**
+ * Mission node: hosts the VDA 5050 mission (the pure MissionExecutor behind a MissionRunner) on the robot's ROS
+ * graph. Its `RosMotionPort` turns each `driveTo` into a planner goal and reports arrival when the controller says
+ * the goal is reached; poses and battery states become mission events. The VDA bridge (MQTT) attaches to `runner`.
+ */
+import type { Clock } from '../../clock/index.ts';
+import {
+  MissionExecutor,
+  MissionRunner,
+  StandInCharger,
+  StandInCompartments,
+  type ChargerPort,
+  type CompartmentPort,
+  type Logger as MissionLogger,
+  type MissionEffect,
+  type MotionPort,
+} from '../mission/index.ts';
+import {
+  LifecycleNode,
+  declareParams,
+  defineParams,
+  type LifecyclePublisher,
+  type ParamsHandle,
+  type RosNode,
+  type Subscription,
+} from '../ros/index.ts';
+import { createPoseEstimate, fromPoseWithCovariance, toPoseStamped } from './convert.ts';
+import { TOPICS, type ControllerStatus, type PlannerStatus } from './topics.ts';
+
+export const missionParams = defineParams({
+  mapId: { name: 'map_id', type: 'string', default: 'campus', unit: '', description: 'VDA 5050 mapId of reported positions' },
+  mapFrame: { name: 'map_frame', type: 'string', default: 'map', unit: '', description: 'Frame of planner goals' },
+  compartments: {
+    name: 'compartments', type: 'integer', default: 6, unit: '', description: 'Compartments on the robot',
+    validate: (v) => (v >= 1 ? undefined : 'must be ≥ 1'),
+  },
+  positionPeriodS: {
+    name: 'position_period_s', type: 'double', default: 0.2, unit: 's', description: 'How often the pose is passed to the mission (state/visualization)',
+    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+  },
+  doorCloseS: {
+    name: 'door_close_s', type: 'double', default: 2, unit: 's', description: 'Stand-in compartment doors close after this (simulation)',
+    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+  },
+});
+
+type DriveTo = Extract<MissionEffect, { type: 'driveTo' }>;
+
+/** The mission's motion through the planner and controller: a goal per order node, arrival from the controller. */
+export class RosMotionPort implements MotionPort {
+  readonly #clock: Clock;
+  readonly #runner: MissionRunner;
+  readonly #goalPub: LifecyclePublisher<'geometry_msgs/msg/PoseStamped'>;
+  readonly #cancelPub: LifecyclePublisher<'std_msgs/msg/String'>;
+  readonly #speedPub: LifecyclePublisher<'std_msgs/msg/Float64'>;
+  readonly #frameId: () => string;
+  #pending: { goalMs: number; nodeId: string; sequenceId: number } | undefined;
+  #lastGoalMs = 0;
+
+  constructor(
+    clock: Clock,
+    runner: MissionRunner,
+    pubs: {
+      goal: LifecyclePublisher<'geometry_msgs/msg/PoseStamped'>;
+      cancel: LifecyclePublisher<'std_msgs/msg/String'>;
+      speedLimit: LifecyclePublisher<'std_msgs/msg/Float64'>;
+    },
+    frameId: () => string,
+  ) {
+    this.#clock = clock;
+    this.#runner = runner;
+    this.#goalPub = pubs.goal;
+    this.#cancelPub = pubs.cancel;
+    this.#speedPub = pubs.speedLimit;
+    this.#frameId = frameId;
+  }
+
+  /** The node being driven to, if any. */
+  get pending(): { goalMs: number; nodeId: string; sequenceId: number } | undefined {
+    return this.#pending;
+  }
+
+  driveTo(target: DriveTo): void {
+    if (target.position === undefined) {
+      // Without a position there is nothing to plan to; the order should have carried one.
+      this.#runner.dispatch({
+        type: 'fault', errorType: 'noNodePosition', level: 'WARNING',
+        description: `node ${target.nodeId} has no nodePosition; cannot drive there`,
+      });
+      return;
+    }
+    // The goal's stamp is its id (plan and controller status echo it), so it must differ from the last one.
+    const goalMs = Math.max(Math.round(this.#clock.now()), this.#lastGoalMs + 1);
+    this.#lastGoalMs = goalMs;
+    this.#pending = { goalMs, nodeId: target.nodeId, sequenceId: target.sequenceId };
+    this.#speedPub.publish({ data: target.maxSpeedMps ?? 0 });
+    const { x, y, theta } = target.position;
+    this.#goalPub.publish(toPoseStamped({ x, y, theta: theta ?? 0 }, goalMs, this.#frameId()));
+  }
+
+  stop(): void {
+    if (this.#pending === undefined) return;
+    this.#pending = undefined;
+    this.#cancelPub.publish({ data: 'mission stop' });
+  }
+
+  /** Controller status: an `arrived` for the pending goal is the node reached. */
+  onControllerStatus(s: ControllerStatus): void {
+    const p = this.#pending;
+    if (s.state !== 'arrived' || p === undefined || s.goalMs !== p.goalMs) return;
+    this.#pending = undefined;
+    this.#runner.dispatch({ type: 'arrivedAtNode', nodeId: p.nodeId, sequenceId: p.sequenceId });
+  }
+
+  /** Planner status: no path to the pending goal is reported as a WARNING the master can see. */
+  onPlannerStatus(s: PlannerStatus): void {
+    const p = this.#pending;
+    if (s.state !== 'failed' || p === undefined || s.goalMs !== p.goalMs) return;
+    this.#runner.dispatch({
+      type: 'fault', errorType: 'noRouteToNode', level: 'WARNING', description: `no path to node ${p.nodeId}: ${s.reason ?? ''}`,
+    });
+  }
+}
+
+export interface MissionNodeOptions {
+  /** Door hardware; default: stand-in doors that close after door_close_s (simulation). */
+  compartments?: (runner: MissionRunner, clock: Clock) => CompartmentPort;
+  charger?: (runner: MissionRunner) => ChargerPort;
+  logger?: MissionLogger;
+  /** Initial pose for the executor (where the robot boots), map frame. */
+  initialPose?: { x: number; y: number; theta: number };
+}
+
+export class MissionNode {
+  readonly lifecycle: LifecycleNode;
+  readonly #node: RosNode;
+  readonly #options: MissionNodeOptions;
+  #params: ParamsHandle<typeof missionParams> | undefined;
+  #executor: MissionExecutor | undefined;
+  #runner: MissionRunner | undefined;
+  #motion: RosMotionPort | undefined;
+  #compartments: CompartmentPort | undefined;
+  #subs: Subscription[] = [];
+  readonly #pose = createPoseEstimate();
+  #lastPositionMs = Number.NEGATIVE_INFINITY;
+
+  constructor(node: RosNode, options: MissionNodeOptions = {}) {
+    this.#node = node;
+    this.#options = options;
+    this.lifecycle = new LifecycleNode(node, {
+      onConfigure: () => this.#configure(),
+      onDeactivate: () => this.#motion?.stop(),
+      onCleanup: () => this.#cleanup(),
+      onShutdown: () => this.#cleanup(),
+    });
+  }
+
+  /** The mission runner (configure first): the VDA bridge attaches here, the keypad calls `enterCode`. */
+  get runner(): MissionRunner {
+    if (!this.#runner) throw new Error(`mission node ${this.#node.name()}: configure it before using its runner`);
+    return this.#runner;
+  }
+
+  get executor(): MissionExecutor {
+    if (!this.#executor) throw new Error(`mission node ${this.#node.name()}: configure it before using its executor`);
+    return this.#executor;
+  }
+
+  get motion(): RosMotionPort | undefined {
+    return this.#motion;
+  }
+
+  get compartments(): CompartmentPort | undefined {
+    return this.#compartments;
+  }
+
+  #configure(): void {
+    const node = this.#node;
+    const clock = node.getClock();
+    this.#params = declareParams(node, missionParams);
+    const p = this.#params.values;
+    const o = this.#options;
+    this.#executor = new MissionExecutor({
+      compartmentCount: p.compartments,
+      ...(o.initialPose ? { initialPose: { ...o.initialPose, mapId: p.mapId } } : {}),
+    });
+    const runner = new MissionRunner({ executor: this.#executor, clock, ...(o.logger ? { logger: o.logger } : {}) });
+    this.#runner = runner;
+    this.#motion = new RosMotionPort(clock, runner, {
+      goal: this.lifecycle.createLifecyclePublisher('geometry_msgs/msg/PoseStamped', TOPICS.plannerGoal),
+      cancel: this.lifecycle.createLifecyclePublisher('std_msgs/msg/String', TOPICS.plannerCancel),
+      speedLimit: this.lifecycle.createLifecyclePublisher('std_msgs/msg/Float64', TOPICS.speedLimit),
+    }, () => this.#params!.values.mapFrame);
+    this.#compartments = o.compartments?.(runner, clock) ?? new StandInCompartments(clock, runner, p.doorCloseS * 1000);
+    runner.attach({ motion: this.#motion, compartments: this.#compartments, charger: o.charger?.(runner) ?? new StandInCharger(runner) });
+    this.#subs = [
+      node.createSubscription('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose, (m) => {
+        if (!this.lifecycle.isActive) return;
+        const now = clock.now();
+        if (now - this.#lastPositionMs < this.#params!.values.positionPeriodS * 1000) return;
+        this.#lastPositionMs = now;
+        const e = fromPoseWithCovariance(m, this.#pose);
+        const sigma = Math.sqrt(Math.max(e.covariance[0]!, e.covariance[4]!));
+        runner.dispatch({
+          type: 'position',
+          pose: { x: e.pose.x, y: e.pose.y, theta: e.pose.theta, mapId: this.#params!.values.mapId },
+          // A score the master can read at a glance: 1 at σ ≤ 0.1 m, 0 at σ ≥ 2 m.
+          localizationScore: Math.max(0, Math.min(1, (2 - sigma) / 1.9)),
+        });
+      }),
+      node.createSubscription('sensor_msgs/msg/BatteryState', TOPICS.battery, (m) => {
+        if (!this.lifecycle.isActive) return;
+        runner.dispatch(m.voltage > 0
+          ? { type: 'batteryUpdate', chargePercent: m.percentage * 100, voltageV: m.voltage }
+          : { type: 'batteryUpdate', chargePercent: m.percentage * 100 });
+      }),
+      node.createSubscription('std_msgs/msg/String', TOPICS.controllerStatus, (m) => {
+        if (this.lifecycle.isActive) this.#motion?.onControllerStatus(JSON.parse(m.data) as ControllerStatus);
+      }),
+      node.createSubscription('std_msgs/msg/String', TOPICS.plannerStatus, (m) => {
+        if (this.lifecycle.isActive) this.#motion?.onPlannerStatus(JSON.parse(m.data) as PlannerStatus);
+      }),
+    ];
+  }
+
+  #cleanup(): void {
+    for (const s of this.#subs) this.#node.destroySubscription(s);
+    this.#subs = [];
+    this.#params?.dispose();
+    this.#runner?.dispose();
+  }
+}
