@@ -1,7 +1,7 @@
 /**
  * The schema, as an ordered list of migrations. A migration is never edited once shipped: a change is a new entry.
  * Statements are portable SQL (see Store.ts); times are BIGINT ms since the epoch, JSON is TEXT, booleans are 0/1.
- * Trips and live robot state arrive in later migrations.
+ * Migration 2 adds what the fleet server needs (trips, overrides, robot states, instant actions).
  */
 import { StoreError, type Store, type Tx } from './Store.ts';
 
@@ -105,6 +105,59 @@ export const migrations: readonly Migration[] = [
         acknowledged_by TEXT
       )`,
       'CREATE INDEX alerts_open ON alerts (acknowledged_at, raised_at)',
+    ],
+  },
+  {
+    id: 2,
+    name: 'fleet server: trips, dispatcher overrides, robot states, tracker alerts, instant actions',
+    statements: [
+      // One row per trip: the order sent for it is kept so a restarted server can follow it without re-sending.
+      `CREATE TABLE trips (
+        id TEXT PRIMARY KEY,
+        robot_serial TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('planned','sent','finished','aborted')),
+        order_id TEXT NOT NULL UNIQUE,
+        order_update_id INTEGER NOT NULL DEFAULT 0,
+        stops TEXT NOT NULL,
+        parcel_ids TEXT NOT NULL,
+        order_body TEXT,
+        created_at BIGINT NOT NULL,
+        started_at BIGINT,
+        finished_at BIGINT
+      )`,
+      'CREATE INDEX trips_robot_status ON trips (robot_serial, status)',
+      'CREATE INDEX trips_status ON trips (status, created_at)',
+      // Dispatcher overrides and re-delivery bookkeeping live on the parcel, so every instance plans the same.
+      'ALTER TABLE parcels ADD COLUMN held INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE parcels ADD COLUMN pinned_robot TEXT',
+      'ALTER TABLE parcels ADD COLUMN delivery_attempts INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE parcels ADD COLUMN ready_at BIGINT',
+      `CREATE TABLE robot_overrides (
+        serial TEXT PRIMARY KEY,
+        route TEXT,
+        force_charge INTEGER NOT NULL DEFAULT 0,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE robot_states (
+        serial TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        health TEXT NOT NULL,
+        received_at BIGINT NOT NULL
+      )`,
+      // Tracker alerts are keyed per robot condition; cleared_at marks a condition that ended.
+      'ALTER TABLE alerts ADD COLUMN alert_key TEXT',
+      'ALTER TABLE alerts ADD COLUMN cleared_at BIGINT',
+      `CREATE TABLE instant_actions (
+        action_id TEXT PRIMARY KEY,
+        robot_serial TEXT NOT NULL,
+        action_type TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('sent','FINISHED','FAILED','timeout','cancelled')),
+        requested_by TEXT NOT NULL,
+        requested_at BIGINT NOT NULL,
+        settled_at BIGINT,
+        result TEXT
+      )`,
+      'CREATE INDEX instant_actions_robot ON instant_actions (robot_serial, requested_at)',
     ],
   },
 ];

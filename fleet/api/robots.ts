@@ -1,0 +1,100 @@
+/** REST: the robot registry, robot snapshots, instant actions (pause, resume, charge, cancel) and re-routes. */
+import { defineRoute, HttpError, s, type RouteDef } from '../http/index.ts';
+import type { InstantActionType } from '../tracking/index.ts';
+import type { ApiDeps } from './ApiDeps.ts';
+import { mapped } from './toHttpError.ts';
+import { robotView } from './views.ts';
+
+const serialParams = s.object({ serial: s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/, patternName: 'a serial number' }) });
+
+const INSTANT: Record<'pause' | 'resume' | 'charge' | 'cancel', { type: InstantActionType; summary: string }> = {
+  pause: { type: 'startPause', summary: 'Pause the robot (VDA 5050 startPause)' },
+  resume: { type: 'stopPause', summary: 'Resume a paused robot (stopPause)' },
+  charge: { type: 'startCharging', summary: 'Charge: start charging at a dock (startCharging); the planner also keeps it for charging' },
+  cancel: { type: 'cancelOrder', summary: 'Cancel the robot\'s current order (cancelOrder); parcels aboard stay aboard' },
+};
+
+export function robotRoutes(deps: ApiDeps): RouteDef[] {
+  const { tracker, robots, campus, clock } = deps;
+  const known = (serial: string) => {
+    if (robots.get(serial) === undefined) throw new HttpError(404, 'ROBOT_NOT_FOUND', `no enabled robot ${serial}`);
+    return { serial };
+  };
+  const snapshot = (serial: string) => {
+    const view = tracker.robot(serial);
+    // A robot registered since the tracker started has no snapshot until it first speaks.
+    if (view === undefined) throw new HttpError(404, 'ROBOT_NOT_SEEN', `robot ${serial} is registered but has not connected yet`);
+    return view;
+  };
+  return [
+    defineRoute({
+      method: 'get', path: '/api/robots', summary: 'Every robot\'s live snapshot', tags: ['robots'], auth: 'viewer',
+      responses: { 200: { description: 'robots (console RobotView)' } },
+      handler: () => tracker.robots().map((r) => robotView(r, campus)),
+    }),
+    defineRoute({
+      method: 'get', path: '/api/robots/:serial', summary: 'One robot: snapshot, registry entry, recent trips and instant actions', tags: ['robots'], auth: 'viewer',
+      request: { params: serialParams },
+      responses: { 200: { description: 'the robot' } },
+      handler: (ctx) => mapped(async () => {
+        known(ctx.params.serial);
+        const view = snapshot(ctx.params.serial);
+        const [trips, actions] = await Promise.all([deps.trips.recent(10, view.serial), deps.instantActions.forRobot(view.serial, 20)]);
+        return {
+          ...robotView(view, campus), compartments: view.compartments, dockId: view.dockId ?? null, dispatchState: view.dispatchState,
+          trips: trips.map((t) => ({ id: t.id, status: t.status, orderId: t.orderId, stops: t.stops.map((st) => st.place), parcels: t.parcels.map((p) => p.parcelId), createdAtMs: t.createdAtMs, finishedAtMs: t.finishedAtMs })),
+          instantActions: actions,
+        };
+      }),
+    }),
+    defineRoute({
+      method: 'post', path: '/api/robots', summary: 'Register a robot; returns its MQTT credential once', tags: ['robots'], auth: 'admin',
+      request: { body: s.object({ serial: s.string({ min: 1, max: 64 }), manufacturer: s.string({ min: 1, max: 64 }), compartments: s.int({ min: 1, max: 64 }), dockId: s.optional(s.string({ max: 100 })) }) },
+      responses: { 201: { description: '{ robot, credential } (username = serial)' } },
+      handler: (ctx) => mapped(async () => {
+        const { robot, credential } = await robots.add(ctx.body, clock.now());
+        return { robot, mqtt: { username: robot.serial, password: credential } };
+      }),
+    }),
+    ...(Object.keys(INSTANT) as Array<keyof typeof INSTANT>).map((name) => defineRoute({
+      method: 'post', path: `/api/robots/:serial/${name}`, summary: INSTANT[name].summary, tags: ['robots'], auth: 'dispatcher',
+      description: 'Answers 202 with the actionId at once; the robot\'s confirmation (FINISHED, FAILED or timeout) is recorded and readable at GET /api/robots/{serial}/actions/{actionId}.',
+      request: { params: serialParams },
+      responses: { 202: { description: '{ actionId }' } },
+      handler: (ctx) => mapped(async () => {
+        const serial = known(ctx.params.serial).serial;
+        const type = INSTANT[name].type;
+        if (name === 'charge') await deps.overrides.setForceCharge(serial, true, clock.now());
+        if (name === 'resume') await deps.overrides.setForceCharge(serial, false, clock.now());
+        const { actionId, confirmation } = await tracker.sendInstantAction(serial, type);
+        await deps.instantActions.recordSent({ actionId, robotSerial: serial, actionType: type, requestedBy: ctx.auth?.name ?? 'api', requestedAtMs: clock.now() });
+        void confirmation.then((c) => deps.instantActions.settle(actionId, c.status, c.atMs, 'resultDescription' in c ? (c.resultDescription ?? null) : null))
+          .catch((e: unknown) => deps.logger.error('recording an instant action confirmation failed', { actionId, error: e }));
+        return { actionId };
+      }),
+    })),
+    defineRoute({
+      method: 'get', path: '/api/robots/:serial/actions/:actionId', summary: 'An instant action and its confirmation', tags: ['robots'], auth: 'viewer',
+      request: { params: s.object({ serial: s.string({ min: 1, max: 64 }), actionId: s.string({ min: 1, max: 128 }) }) },
+      responses: { 200: { description: 'the action: status sent | FINISHED | FAILED | timeout | cancelled' } },
+      handler: (ctx) => mapped(async () => {
+        const a = await deps.instantActions.get(ctx.params.actionId);
+        if (a === undefined || a.robotSerial !== ctx.params.serial) throw new HttpError(404, 'ACTION_NOT_FOUND', `no instant action ${ctx.params.actionId} for ${ctx.params.serial}`);
+        return a;
+      }),
+    }),
+    defineRoute({
+      method: 'post', path: '/api/robots/:serial/reroute', summary: 'Re-route: the robot\'s next trip visits these stops first, in this order', tags: ['overrides'], auth: 'dispatcher',
+      request: { params: serialParams, body: s.object({ stops: s.array(s.string({ min: 1, max: 100 }), { max: 50 }) }) },
+      responses: { 202: { description: '{ serial, route } (an empty list clears the re-route)' } },
+      handler: (ctx) => mapped(async () => {
+        const serial = known(ctx.params.serial).serial;
+        const unknown = ctx.body.stops.filter((p) => !campus.isDropPlace(p));
+        if (unknown.length > 0) throw new HttpError(400, 'VALIDATION_FAILED', `body.stops: not drop places: ${unknown.slice(0, 5).join(', ')}`);
+        await deps.overrides.setRoute(serial, ctx.body.stops.length === 0 ? null : ctx.body.stops, clock.now());
+        deps.triggerDispatch();
+        return { serial, route: ctx.body.stops };
+      }),
+    }),
+  ];
+}

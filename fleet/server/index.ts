@@ -1,0 +1,11 @@
+/** fleet/server: the composed fleet server, its configuration, dispatch loop and store-backed repositories. */
+export { FleetServer } from './FleetServer.ts';
+export type { FleetServerDeps } from './FleetServer.ts';
+export { parseConfig, parseFlags, configHelp, ConfigError, DEFAULT_CAMPUS } from './config.ts';
+export type { FleetServerConfig } from './config.ts';
+export { DispatchLoop } from './DispatchLoop.ts';
+export type { DispatchLoopOptions } from './DispatchLoop.ts';
+export { CampusModel, CampusModelError, nodeIdOf } from './CampusModel.ts';
+export { buildTripOrder, buildReturnOrder } from './core/buildTripOrder.ts';
+export type { OrderPlace, TripOrderInput } from './core/buildTripOrder.ts';
+export * from './repos/index.ts';

@@ -1,0 +1,50 @@
+import type { State } from '../../../protocol/index.ts';
+import { fromJson, toJson, type Store } from '../../store/index.ts';
+import type { RobotHealth, RobotStateRepository, StoredRobotState } from '../../tracking/index.ts';
+
+/**
+ * Each robot's latest accepted VDA 5050 state in `robot_states`, so a restarted server diffs the next state against
+ * the last one (no replayed parcel events). Saves are coalesced: while one write for a robot is in flight, only the
+ * newest of the states that arrive meanwhile is written after it.
+ */
+export class SqlRobotStateRepository implements RobotStateRepository {
+  readonly #store: Store;
+  readonly #pending = new Map<string, StoredRobotState>();
+  readonly #writing = new Map<string, Promise<void>>();
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  save(record: StoredRobotState): Promise<void> {
+    this.#pending.set(record.serial, record);
+    const running = this.#writing.get(record.serial);
+    if (running !== undefined) return running;
+    const write = this.#drain(record.serial).finally(() => this.#writing.delete(record.serial));
+    this.#writing.set(record.serial, write);
+    return write;
+  }
+
+  /** Resolves once every save so far is written (graceful shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#writing.values()].map((p) => p.catch(() => undefined)));
+  }
+
+  async loadAll(): Promise<StoredRobotState[]> {
+    const rows = await this.#store.query<{ serial: string; state: string; health: string; received_at: number }>(
+      'SELECT serial, state, health, received_at FROM robot_states ORDER BY serial',
+    );
+    return rows.map((r) => ({ serial: r.serial, state: fromJson<State>(r.state), health: fromJson<RobotHealth>(r.health), receivedAtMs: Number(r.received_at) }));
+  }
+
+  async #drain(serial: string): Promise<void> {
+    for (let next = this.#pending.get(serial); next !== undefined; next = this.#pending.get(serial)) {
+      this.#pending.delete(serial);
+      await this.#store.execute(
+        `INSERT INTO robot_states (serial, state, health, received_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (serial) DO UPDATE SET state = excluded.state, health = excluded.health, received_at = excluded.received_at`,
+        [next.serial, toJson(next.state), toJson(next.health), next.receivedAtMs],
+      );
+    }
+  }
+}
