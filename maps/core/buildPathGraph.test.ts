@@ -30,7 +30,9 @@ describe('buildPathGraph golden files (maps/test/in → out, REGEN=1 rewrites)',
       const { graph, problems } = buildPathGraph(features.ways, frame, { file });
       const out = { ...graphToGeoJson(graph, frame), problems };
       const outFile = join(testDir, 'out', `${basename(file, '.geojson')}.graph.geojson`);
-      if (process.env.REGEN !== undefined || !existsSync(outFile)) writeFileSync(outFile, `${JSON.stringify(out, null, 1)}\n`);
+      if (process.env.REGEN !== undefined) writeFileSync(outFile, `${JSON.stringify(out, null, 1)}\n`);
+      // A missing golden is a failure, not a fresh pass: otherwise a clean checkout would compare the output with itself.
+      expect(existsSync(outFile), `${outFile} is missing; run with REGEN=1 and commit it`).toBe(true);
       expect(out).toEqual(JSON.parse(readFileSync(outFile, 'utf8')));
     });
   }
