@@ -1,0 +1,129 @@
+/**
+ * `npm run sim -- day|sweep …`: runs simulated campus days and writes their reports. Exit code 0 when the day passes
+ * validation, 1 when it fails, 2 for a usage error (see SIM_USAGE).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadCampus, type CampusMap } from '../maps/index.ts';
+import type { Vec2 } from '../maps/core/types.ts';
+import { campusLabel, parseSimArgs, SIM_USAGE, type DayArgs, type SweepArgs } from './core/parseSimArgs.ts';
+import {
+  computeKpis, formatKpiTable, formatVerdict, ProgressBar, validateDay, writeReport, writeSweepReport,
+  type CampusGeometry, type SweepRun,
+} from './report/index.ts';
+import { runDay, type DayResult } from './runner/index.ts';
+
+const SHIPPED: Record<string, string> = {
+  zju: '../maps/data/zju-zijingang.geojson',
+  swjtu: '../maps/data/swjtu-xipu.geojson',
+};
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseSimArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`sim: ${parsed.error}\n${SIM_USAGE}\n`);
+    return 2;
+  }
+  const args = parsed.value;
+  if (args.command === 'help') {
+    process.stdout.write(`${SIM_USAGE}\n`);
+    return 0;
+  }
+  if (args.command === 'day' && (args.fidelity !== 'fleet' || args.mode !== 'fast')) {
+    process.stderr.write(`sim: --fidelity ${args.fidelity} --mode ${args.mode} is not available in this build yet; ` +
+      'only --fidelity fleet --mode fast runs (see docs/sim.md)\n');
+    return 2;
+  }
+  const campus = await openCampus(args.campus);
+  if (campus === undefined) return 2;
+  return args.command === 'day' ? day(args, campus) : sweep(args, campus);
+}
+
+async function openCampus(name: string): Promise<CampusMap | undefined> {
+  const shipped = SHIPPED[name];
+  const file = shipped !== undefined ? fileURLToPath(new URL(shipped, import.meta.url)) : name;
+  if (!existsSync(file)) {
+    process.stderr.write(`sim: --campus '${name}' is neither zju, swjtu nor an existing map file\n`);
+    return undefined;
+  }
+  try {
+    return await loadCampus(file);
+  } catch (e) {
+    process.stderr.write(`sim: cannot load campus ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  }
+}
+
+async function simulate(args: DayArgs | SweepArgs, campus: CampusMap, robots: number): Promise<{ result: DayResult; wallMs: number }> {
+  const wall0 = performance.now();
+  let view: ProgressBar | undefined;
+  let last = { simMs: 0, delivered: 0, waiting: 0, wallMs: 0 };
+  const result = await runDay({
+    campus, campusLabel: campusLabel(args.campus), parcels: args.parcels, robots, seed: args.seed, hours: args.hours,
+    onProgress: (p) => {
+      if (args.quiet) return;
+      if (view === undefined) {
+        // The day's window is known once it runs; the bar is made at the first report.
+        view = new ProgressBar({ stream: process.stderr, startSimMs: p.startMs, endSimMs: p.endMs, startWallMs: wall0 });
+      }
+      last = { simMs: p.simMs, delivered: p.delivered, waiting: p.waiting, wallMs: performance.now() };
+      view.update(last);
+    },
+  });
+  view?.finish({ ...last, wallMs: performance.now() });
+  return { result, wallMs: performance.now() - wall0 };
+}
+
+async function day(args: DayArgs, campus: CampusMap): Promise<number> {
+  const { result, wallMs } = await simulate(args, campus, args.robots);
+  const kpis = computeKpis(result.record);
+  const verdict = validateDay(result.record);
+  process.stdout.write(formatKpiTable(kpis) + formatVerdict(verdict));
+  const written = await writeReport(args.out, result.record, {
+    kpis, verdict, campus: geometryOf(campus),
+    runInfo: {
+      wallMs: Math.round(wallMs), realTimeFactor: Math.round((args.hours * 3_600_000) / wallMs), peakRssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      node: process.version, fidelity: args.fidelity, mode: args.mode, messages: result.messages, clockEvents: result.events,
+      trips: result.fleet.trips, statesParsed: result.fleet.statesParsed, rejectedMessages: result.fleet.rejected,
+    },
+  });
+  process.stdout.write(`report: ${written.outDir}/report.html (${(wallMs / 1000).toFixed(1)} s wall)\n`);
+  return verdict.passed ? 0 : 1;
+}
+
+async function sweep(args: SweepArgs, campus: CampusMap): Promise<number> {
+  const runs: SweepRun[] = [];
+  for (const robots of args.robotCounts) {
+    if (!args.quiet) process.stderr.write(`sweep: ${robots} robots\n`);
+    const { result } = await simulate(args, campus, robots);
+    const kpis = computeKpis(result.record);
+    const verdict = validateDay(result.record);
+    runs.push({ params: result.record.params, kpis, verdict });
+    process.stdout.write(`${String(robots).padStart(4)} robots: delivered ${kpis.parcelsDelivered}/${kpis.parcelsTotal}, ` +
+      `p95 ${kpis.deliveryTimeP95Min ?? 'n/a'} min, ${verdict.passed ? 'PASSED' : 'FAILED'}\n`);
+  }
+  const paths = await writeSweepReport(args.out, runs);
+  process.stdout.write(`sweep: ${paths.find((p) => p.endsWith('.html')) ?? args.out}\n`);
+  return 0;
+}
+
+function geometryOf(campus: CampusMap): CampusGeometry {
+  const g = campus.graph;
+  const edges: Vec2[][] = [];
+  for (let e = 0; e < g.edgeCount; e++) {
+    const pts: Vec2[] = [];
+    for (let k = g.geomOffset[e]!; k < g.geomOffset[e + 1]!; k++) pts.push({ x: g.geomX[k]!, y: g.geomY[k]! });
+    edges.push(pts);
+  }
+  return { edges, buildings: campus.obstacleRings.filter((r) => r.kind === 'building').map((r) => r.ring), attribution: campus.attribution };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,113 @@
+import { err, ok, type Result } from '../../common/core/AppError.ts';
+
+export interface DayArgs {
+  command: 'day';
+  campus: string;
+  parcels: number;
+  robots: number;
+  seed: number;
+  hours: number;
+  fidelity: 'fleet' | 'full';
+  mode: 'fast' | 'wire';
+  broker: string | undefined;
+  speedup: number;
+  out: string;
+  quiet: boolean;
+}
+
+export interface SweepArgs {
+  command: 'sweep';
+  campus: string;
+  parcels: number;
+  robotCounts: number[];
+  seed: number;
+  hours: number;
+  out: string;
+  quiet: boolean;
+}
+
+export type SimArgs = DayArgs | SweepArgs | { command: 'help' };
+
+export const SIM_USAGE = `Usage:
+  sim day   [--campus zju|swjtu|FILE] [--parcels N] [--robots N] [--seed N] [--hours H]
+            [--fidelity fleet|full] [--mode fast|wire] [--broker mqtt://HOST:PORT] [--speedup X]
+            [--out DIR] [--quiet]
+  sim sweep [--campus …] [--parcels N] [--robots 30,40,60,80] [--seed N] [--hours H] [--out DIR] [--quiet]
+Defaults: --campus zju --parcels 30000 --robots 60 --seed 1 --hours 18 --fidelity fleet --mode fast
+          --out out/sim-<campus>-<seed> (sweep: out/sweep-<campus>-<seed>)
+Exit code: 0 the day passed validation, 1 it failed, 2 usage error.`;
+
+const FLAGS: Record<'day' | 'sweep', ReadonlySet<string>> = {
+  day: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'fidelity', 'mode', 'broker', 'speedup', 'out', 'quiet']),
+  sweep: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'out', 'quiet']),
+};
+const BOOLEAN = new Set(['quiet']);
+
+/** Parses `sim` command-line arguments (after the script name). Usage errors are values, with a message. Pure. */
+export function parseSimArgs(argv: readonly string[]): Result<SimArgs, string> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return ok({ command: 'help' });
+  if (command !== 'day' && command !== 'sweep') return err(`unknown command '${command}' (expected day or sweep)`);
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (!a.startsWith('--')) return err(`unexpected argument '${a}'`);
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    if (!FLAGS[command].has(name)) return err(`unknown flag --${name} for '${command}'`);
+    if (BOOLEAN.has(name)) {
+      flags.set(name, 'true');
+      continue;
+    }
+    const value = eq > 0 ? a.slice(eq + 1) : rest[++i];
+    if (value === undefined || value === '') return err(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  const int = (name: string, def: number, min: number, max: number): Result<number, string> => {
+    const raw = flags.get(name);
+    if (raw === undefined) return ok(def);
+    const v = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(v) || v < min || v > max) return err(`--${name} must be an integer in ${min}..${max}, got '${raw}'`);
+    return ok(v);
+  };
+  const campus = flags.get('campus') ?? 'zju';
+  const parcels = int('parcels', 30_000, 0, 1_000_000);
+  if (!parcels.ok) return parcels;
+  const seed = int('seed', 1, 0, 2 ** 32 - 1);
+  if (!seed.ok) return seed;
+  const hoursRaw = flags.get('hours') ?? '18';
+  const hours = Number(hoursRaw);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 48) return err(`--hours must be a number in (0, 48], got '${hoursRaw}'`);
+  const quiet = flags.has('quiet');
+  const label = campusLabel(campus);
+
+  if (command === 'sweep') {
+    const raw = flags.get('robots') ?? '30,40,60,80';
+    const counts = raw.split(',').map((s) => s.trim());
+    if (counts.some((c) => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > 999)) return err(`--robots must be a comma-separated list of integers in 1..999, got '${raw}'`);
+    const robotCounts = [...new Set(counts.map(Number))].sort((a, b) => a - b);
+    return ok({ command, campus, parcels: parcels.value, robotCounts, seed: seed.value, hours, quiet, out: flags.get('out') ?? `out/sweep-${label}-${seed.value}` });
+  }
+  const robots = int('robots', 60, 1, 999);
+  if (!robots.ok) return robots;
+  const fidelity = flags.get('fidelity') ?? 'fleet';
+  if (fidelity !== 'fleet' && fidelity !== 'full') return err(`--fidelity must be fleet or full, got '${fidelity}'`);
+  const mode = flags.get('mode') ?? 'fast';
+  if (mode !== 'fast' && mode !== 'wire') return err(`--mode must be fast or wire, got '${mode}'`);
+  const broker = flags.get('broker');
+  if (broker !== undefined && !/^mqtts?:\/\/[^/\s]+$/.test(broker)) return err(`--broker must look like mqtt://HOST:PORT, got '${broker}'`);
+  if (broker !== undefined && mode !== 'wire') return err('--broker only applies to --mode wire');
+  const speedupRaw = flags.get('speedup') ?? '10';
+  const speedup = Number(speedupRaw);
+  if (!Number.isFinite(speedup) || speedup <= 0) return err(`--speedup must be a number > 0, got '${speedupRaw}'`);
+  return ok({
+    command, campus, parcels: parcels.value, robots: robots.value, seed: seed.value, hours, fidelity, mode, broker, speedup, quiet,
+    out: flags.get('out') ?? `out/sim-${label}-${seed.value}`,
+  });
+}
+
+/** A short name for output folders: the shipped campus key, or the file's base name. */
+export function campusLabel(campus: string): string {
+  const base = campus.split(/[\\/]/).at(-1) ?? campus;
+  return base.replace(/\.(geojson|json|osm)$/i, '').replace(/[^A-Za-z0-9_-]+/g, '_') || 'campus';
+}

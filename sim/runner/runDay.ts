@@ -1,0 +1,293 @@
+/**
+ * One simulated campus day in FAST mode at FLEET fidelity: one VirtualClock drives demand, recipients, robots and the
+ * fleet side; robots are the real mission executor + real VDA bridge on an in-process broker with kinematic motion
+ * (sim/runner/SimRobot.ts); the fleet side plans with the real dispatch code (DirectFleet.ts). The same config and
+ * seed give the same DayRecord, byte for byte.
+ */
+import { VirtualClock } from '../../clock/index.ts';
+import { AppError } from '../../common/core/AppError.ts';
+import { Random } from '../../common/core/Random.ts';
+import { createDispatchConfig, createMatrixTravelModel, defaultChargingConfig, type ChargingConfig } from '../../fleet/dispatch/index.ts';
+import type { CampusMap, Place } from '../../maps/index.ts';
+import { MessageBuilder } from '../../protocol/index.ts';
+import { defaultFactsheet, VdaBridge } from '../../robot/bridge/index.ts';
+import { InMemoryBroker } from '../../transport/index.ts';
+import { defaultDemandConfig, generateArrivals, type DemandConfig, type ParcelArrival } from '../demand/index.ts';
+import { Recipients, type RecipientConfig, type RecipientStats } from '../people/index.ts';
+import { DayRecorder, type DayRecord, type RobotState } from '../report/index.ts';
+import { defaultBatteryModel, type BatteryModel } from './core/SimBattery.ts';
+import { DirectFleet, type DirectFleetStats, type DockBay } from './DirectFleet.ts';
+import { RouteCache, SimRobot, type SimRobotActivity } from './SimRobot.ts';
+
+export interface DayConfig {
+  campus: CampusMap;
+  /** Label for the report (`zju`, a file name…); defaults to the map's name. */
+  campusLabel?: string;
+  parcels: number;
+  robots: number;
+  seed: number;
+  /** Simulated hours from dayStartMs. Default 18 (06:30 → 00:30); arrivals fill the window less a drain at the end. */
+  hours?: number;
+  /** Clock time the day starts, ms since midnight. Default 06:30. */
+  dayStartMs?: number;
+  /** Cruise speed, m/s. Default 1.5. */
+  speedMps?: number;
+  compartments?: number;
+  /** Hub staff time per parcel loaded or unloaded, s. Default 20. */
+  loadPerParcelS?: number;
+  /** A recipient takes the parcel and closes the door in, s. Default 10. */
+  takeParcelS?: number;
+  battery?: Partial<BatteryModel>;
+  charging?: Partial<ChargingConfig>;
+  /** Charging bays per dock place. Default max(2, ceil(robots / (5 × docks))). */
+  baysPerDock?: number;
+  /**
+   * Robot state period (besides state on change), ms. Default 5 min: the fleet side here reads every change and needs
+   * no heartbeat, and each periodic state costs a build, a schema check and a parse (a real robot sends 1 Hz).
+   */
+  statePeriodMs?: number;
+  /** Visualization period, ms. Default 10 min: nothing in fast mode watches it. */
+  visualizationPeriodMs?: number;
+  /** Fleet sample period for the report, ms. Default 10 s. */
+  samplePeriodMs?: number;
+  /** How long a robot waits for a recipient, s. Default 600. */
+  waitForRecipientS?: number;
+  recipients?: Partial<RecipientConfig>;
+  /** Replaces the default demand shape (its `parcels` wins over `parcels` above). */
+  demand?: DemandConfig;
+  /** Called every progressEveryMs of simulated time (and at the end). */
+  onProgress?: (p: DayProgress) => void;
+  progressEveryMs?: number;
+}
+
+export interface DayProgress {
+  simMs: number;
+  startMs: number;
+  endMs: number;
+  delivered: number;
+  /** Arrived and not yet delivered or returned. */
+  waiting: number;
+}
+
+export interface DayResult {
+  record: DayRecord;
+  recipients: RecipientStats;
+  fleet: DirectFleetStats;
+  routes: { hits: number; misses: number; failures: number };
+  /** VDA 5050 messages delivered over the in-process broker. */
+  messages: number;
+  /** Timer callbacks the clock fired. */
+  events: number;
+}
+
+/** The day cannot be set up (bad numbers, a campus without hub or drop points). */
+export class DayConfigError extends AppError {}
+
+const H = 3_600_000;
+const MANUFACTURER = 'CampusSim';
+
+/** Runs one day; see DayConfig for the knobs. */
+export async function runDay(config: DayConfig): Promise<DayResult> {
+  const { campus } = config;
+  for (const [k, v] of [['parcels', config.parcels], ['robots', config.robots], ['seed', config.seed]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new DayConfigError('SIM_CONFIG', `runDay: ${k} must be an integer ≥ 0, got ${v}`);
+  }
+  if (config.robots < 1 || config.robots > 999) throw new DayConfigError('SIM_CONFIG', `runDay: robots must be 1..999, got ${config.robots}`);
+  const hours = config.hours ?? 18;
+  if (!(hours > 0 && hours <= 48)) throw new DayConfigError('SIM_CONFIG', `runDay: hours must be in (0, 48], got ${hours}`);
+  const hub = campus.places.find((p) => p.kind === 'hub');
+  if (hub === undefined) throw new DayConfigError('SIM_NO_HUB', `campus ${campus.name} has no hub place; add one in its places overlay`);
+  const drops = campus.places.filter((p) => p.kind === 'drop');
+  if (drops.length === 0) throw new DayConfigError('SIM_NO_DROPS', `campus ${campus.name} has no drop points`);
+
+  const startMs = config.dayStartMs ?? 6.5 * H;
+  const endMs = startMs + hours * H;
+  const speedMps = config.speedMps ?? 1.5;
+  const compartments = config.compartments ?? 6;
+  const battery: BatteryModel = { ...defaultBatteryModel, ...config.battery };
+  const samplePeriodMs = config.samplePeriodMs ?? 10_000;
+  const root = new Random(config.seed);
+  // One stream per subsystem, so a change in one does not reshuffle the others.
+  const demandRandom = root.fork();
+  const recipientRandom = root.fork();
+  const codeRandom = root.fork();
+
+  const clock = new VirtualClock(startMs);
+  const broker = new InMemoryBroker();
+  const routes = new RouteCache(campus);
+  const serials = Array.from({ length: config.robots }, (_, i) => `R${String(i + 1).padStart(config.robots >= 100 ? 3 : 2, '0')}`);
+  const recorder = new DayRecorder({
+    campus: config.campusLabel ?? campus.name, seed: config.seed, robots: config.robots, parcels: config.parcels,
+    fidelity: 'fleet', mode: 'fast', startMs, endMs, samplePeriodMs,
+  }, campus.graph.edgeCount, serials);
+
+  // Travel matrix between places (one Dijkstra per place), as the fleet server builds it.
+  const places = campus.places;
+  const n = places.length;
+  const dist = new Float64Array(n * n);
+  places.forEach((from, i) => {
+    const costs = campus.router.costsFrom(from.node);
+    places.forEach((to, j) => {
+      dist[i * n + j] = i === j ? 0 : (costs[to.node] ?? Infinity);
+    });
+  });
+  const travel = createMatrixTravelModel(places.map((p) => p.id), dist, speedMps);
+  const reachable = drops.filter((d) => Number.isFinite(travel.distanceM(hub.id, d.id)) && Number.isFinite(travel.distanceM(d.id, hub.id)));
+  if (reachable.length === 0) throw new DayConfigError('SIM_NO_DROPS', `campus ${campus.name}: no drop point is reachable from the hub`);
+
+  const dockPlaces: Place[] = places.filter((p) => p.kind === 'dock');
+  if (dockPlaces.length === 0) dockPlaces.push(hub);
+  const baysPerDock = config.baysPerDock ?? Math.max(2, Math.ceil(config.robots / (5 * dockPlaces.length)));
+  const bays: DockBay[] = dockPlaces.flatMap((place) => Array.from({ length: baysPerDock }, (_, k) => ({ id: `${place.id}/${k + 1}`, place })));
+  const nodePos = (p: Place) => ({ x: campus.graph.nodeX[p.node]!, y: campus.graph.nodeY[p.node]! });
+
+  // Robots.
+  // eslint-disable-next-line prefer-const -- the robots' hooks need the fleet, which needs the robots' keypads
+  let fleet: DirectFleet;
+  const robots: SimRobot[] = [];
+  const bridges: VdaBridge[] = [];
+  const hubPos = nodePos(hub);
+  for (const serial of serials) {
+    const robot = new SimRobot({
+      serial, clock, routes, speedMps, compartments, battery,
+      start: { x: hubPos.x, y: hubPos.y, theta: 0, mapId: campus.name },
+      loadPerParcelS: config.loadPerParcelS ?? 20, takeParcelS: config.takeParcelS ?? 10,
+      docks: dockPlaces.map(nodePos),
+      hooks: {
+        onLeg: (s, leg) => {
+          recorder.robot(s).distanceM += leg.line.lengthM;
+          for (const e of leg.edges) recorder.traverse(e);
+        },
+        onHandoverOpen: (_s, parcelId, typedCode) => {
+          // Checked against the code the recipient was sent, independently of the robot's own verdict.
+          const rec = recorder.parcel(parcelId);
+          rec.handoverCount++;
+          rec.handedOverWithCode = typedCode !== undefined && typedCode === fleet.codeOf(parcelId);
+        },
+      },
+    });
+    robots.push(robot);
+    const statePeriodMs = config.statePeriodMs ?? 300_000;
+    const visualizationPeriodMs = config.visualizationPeriodMs ?? 600_000;
+    bridges.push(new VdaBridge({
+      transport: broker.connect(serial), clock, runner: robot.runner,
+      builder: new MessageBuilder({ clock, manufacturer: MANUFACTURER, serialNumber: serial }),
+      factsheet: defaultFactsheet({ compartmentCount: compartments, speedMaxMps: speedMps, statePeriodMs, visualizationPeriodMs }),
+      statePeriodMs, visualizationPeriodMs,
+    }));
+  }
+  const robotBySerial = new Map(robots.map((r) => [r.serial, r]));
+
+  const recipients = new Recipients({
+    clock, random: recipientRandom, config: config.recipients,
+    onAttempt: (parcelId) => {
+      recorder.parcel(parcelId).codeAttempts++;
+    },
+  });
+  const dispatchConfig = createDispatchConfig({ hub: hub.id, loadPerParcelS: config.loadPerParcelS ?? 20 });
+  fleet = new DirectFleet({
+    clock, client: broker.connect('fleet'), campus, hub, bays, travel, config: dispatchConfig,
+    charging: { ...defaultChargingConfig, ...config.charging },
+    energy: { capacityWh: battery.capacityWh, whPerM: battery.whPerM, idleW: battery.idleW },
+    serials, compartments, manufacturer: MANUFACTURER, recorder, recipients, random: codeRandom,
+    keypadOf: (serial) => robotBySerial.get(serial)!,
+    waitForRecipientS: config.waitForRecipientS ?? 600,
+  });
+  await fleet.start();
+  for (const b of bridges) await b.start();
+
+  // Demand: one timer at a time walks the sorted arrivals.
+  const demand = config.demand ?? scaleDemand(defaultDemandConfig(config.parcels, 0), startMs, endMs);
+  const arrivals = generateArrivals(demand, reachable.map((d) => ({ id: d.id, weight: d.weight ?? 1 })), demandRandom);
+  let next = 0;
+  let delivered = 0;
+  const arrive = () => {
+    const now = clock.now();
+    while (next < arrivals.length && arrivals[next]!.atMs <= now) {
+      const a: ParcelArrival = arrivals[next++]!;
+      recorder.parcelArrived(a.id, a.destination, a.atMs);
+      fleet.receive(a.id, a.destination);
+    }
+    if (next < arrivals.length) clock.setTimer(arrivals[next]!.atMs - now, arrive);
+  };
+  if (arrivals.length > 0) clock.setTimer(arrivals[0]!.atMs - startMs, arrive);
+
+  // Samples for the report.
+  const busyMs = new Map<string, number>();
+  const sample = () => {
+    const t = clock.now();
+    for (const r of robots) {
+      const state = reportState(r.activity());
+      const pose = r.motion.poseNow();
+      recorder.sample(t, r.serial, state, r.battery.pctAt(t), pose.x, pose.y);
+      if (state !== 'idle' && state !== 'charging') busyMs.set(r.serial, (busyMs.get(r.serial) ?? 0) + samplePeriodMs);
+    }
+  };
+  sample();
+  clock.setInterval(samplePeriodMs, sample);
+  // The executor hears about the battery at least every minute (a state goes out when its whole percent changes).
+  clock.setInterval(60_000, () => {
+    for (const r of robots) r.reportBattery();
+  });
+
+  let events = 0;
+  const stepMs = config.progressEveryMs ?? 10 * 60_000;
+  const progress = () => {
+    let resolved = 0;
+    delivered = 0;
+    for (const p of recorder.finish().parcels) {
+      if (p.deliveredAtMs !== undefined) delivered++;
+      if (p.deliveredAtMs !== undefined || p.returnedAtMs !== undefined) resolved++;
+    }
+    config.onProgress?.({ simMs: clock.now(), startMs, endMs, delivered, waiting: next - resolved });
+  };
+  for (let t = startMs; t < endMs;) {
+    t = Math.min(endMs, t + stepMs);
+    events += clock.runUntil(t);
+    if (config.onProgress) progress();
+  }
+
+  fleet.stop();
+  for (const r of robots) {
+    const totals = recorder.robot(r.serial);
+    r.battery.pctAt(endMs);
+    totals.energyWh = r.battery.usedWh;
+    totals.busyMs = busyMs.get(r.serial) ?? 0;
+    r.dispose();
+  }
+  for (const b of bridges) await b.stop();
+  return {
+    record: recorder.finish(),
+    recipients: { ...recipients.stats },
+    fleet: { ...fleet.stats },
+    routes: { hits: routes.hits, misses: routes.misses, failures: routes.failures },
+    messages: broker.delivered,
+    events,
+  };
+}
+
+function reportState(a: SimRobotActivity): RobotState {
+  switch (a) {
+    case 'unloading':
+      return 'returning';
+    default:
+      return a;
+  }
+}
+
+/**
+ * Fits the default 07:00–23:00 shape (made for an 18 h day from 06:30) into another window: times scale linearly,
+ * so a 3 h test day still has its waves, its peak and a drain at the end.
+ */
+export function scaleDemand(shape: DemandConfig, startMs: number, endMs: number): DemandConfig {
+  const refStart = 6.5 * H;
+  const k = (endMs - startMs) / (18 * H);
+  const at = (t: number) => Math.round(startMs + (t - refStart) * k);
+  return {
+    parcels: shape.parcels,
+    startMs: at(shape.startMs),
+    endMs: at(shape.endMs),
+    waves: shape.waves.map((w) => ({ atMs: at(w.atMs), spreadMs: Math.round(w.spreadMs * k), share: w.share })),
+    peaks: shape.peaks.map((p) => ({ centerMs: at(p.centerMs), sdMs: Math.round(p.sdMs * k), share: p.share })),
+  };
+}
