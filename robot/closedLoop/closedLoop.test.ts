@@ -46,11 +46,31 @@ describe('closed loop on the real campus', () => {
     expect(m.distanceM).toBeGreaterThanOrEqual(1000);
     expect(sim.world.metrics.collisions).toBe(0);
     expect(m.within3Sigma).toBeGreaterThanOrEqual(0.99);
-    // Target 0.2 m is NOT met on this campus: 90 % of this route has no building within LiDAR range (10 m), so the
-    // estimate is GNSS(σ 2 m, 1 Hz)+odometry there. Measured 0.81 m (seed 1); asserted so a regression shows.
-    expect(m.locRmseM).toBeLessThan(1.0);
-    // Target 0.1 m: measured 0.24 m, dominated by the estimate's GNSS-driven jumps in open stretches.
-    expect(ctrl.crossTrackRmsM()).toBeLessThan(0.3);
+    // Target 0.2 m is NOT reachable here: 90 % of this route has no building within LiDAR range (10 m), so the
+    // estimate is GNSS (σ 2 m, 1 Hz) + odometry there, and the heading random walk of the wheels (and a gyro whose
+    // bias wanders faster) bounds the open-ground error at ≈ 0.45 m (docs/robot.md). Measured 0.61 m (seed 1; 0.81 m
+    // before the heading came from the wheels); asserted with margin so a regression shows.
+    expect(m.locRmseM).toBeLessThan(0.7);
+    // Target 0.1 m: measured 0.16 m (was 0.24 m), the controller chasing the estimate's GNSS corrections.
+    expect(ctrl.crossTrackRmsM()).toBeLessThan(0.2);
+  }, 60_000);
+
+  it('drives the 2 km the issue names: arrives, no collision, honest covariance, RMSE as measured', async () => {
+    const route = findRoute(campus, 2000, 2400);
+    const { sim, robot } = await robotOn(route, 1);
+    driveOrder(sim, robot, route, 2500);
+    const m = robot.metrics.summary();
+    const ctrl = robot.stack.controller!;
+    report('2 km order', { ...m, controllerCrossTrackRmsM: ctrl.crossTrackRmsM(), loc: robot.stack.localization!.counters });
+    expect(robot.stack.runner.state()).toMatchObject({ lastNodeId: 'B', driving: false, errors: [] });
+    expect(m.distanceM).toBeGreaterThanOrEqual(2000);
+    expect(sim.world.metrics.collisions).toBe(0);
+    expect(m.within3Sigma).toBeGreaterThanOrEqual(0.99);
+    // Target 0.2 m over 2 km; measured 0.54 m (seed 1), for the reason given in the 1 km test.
+    expect(m.locRmseM).toBeLessThan(0.65);
+    // The odometry scale error (2 % on this robot) is learnt: the estimate is within 0.5 % of the truth.
+    const truthK = 1 / robot.body.odometry.distanceScale - 1;
+    expect(Math.abs(robot.stack.localization!.odomScaleError! - truthK)).toBeLessThan(0.005);
   }, 60_000);
 
   it('keeps the error under 1 m through a 60 s GNSS outage near buildings', async () => {
@@ -96,7 +116,8 @@ describe('closed loop on the real campus', () => {
         ped.y -= 1.2 * 0.05 * cross.dx;
         walkedM += 0.06;
         if (walkedM >= 8) walking = false;
-        if (Math.hypot(t.x - ped.x, t.y - ped.y) < 2.5) minSpeedNear = Math.min(minSpeedNear, t.vMps);
+        // Within 3 m: the robot slows as soon as the LiDAR sees the walker and (seed 3) keeps ≥ 2.6 m from it.
+        if (Math.hypot(t.x - ped.x, t.y - ped.y) < 3) minSpeedNear = Math.min(minSpeedNear, t.vMps);
       }
     });
     driveOrder(sim, robot, route, 400);

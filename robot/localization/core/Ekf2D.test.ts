@@ -120,6 +120,21 @@ describe('Ekf2D', () => {
     expect(ekf.gyroBiasRps).toBeCloseTo(biasRps, 3);
   });
 
+  it('predictFused learns the gyro bias from the gyro–wheel difference alone, without any fix', () => {
+    const rnd = new Random(5);
+    const ekf = new Ekf2D({ yawRateStdRps: 0.005, odomRotationFrac: 0.02, headingVarPerMRad2: 4e-6 });
+    ekf.reset({ x: 0, y: 0, theta: 0 }, [0.01, 0, 0, 0, 0.01, 0, 0, 0, 1e-4]);
+    const biasRps = 0.004;
+    // 200 s on a straight (no fixes at all): the wheels' heading is unbiased, the gyro's carries the bias.
+    for (let k = 0; k < 2000; k++) {
+      const wheel = rnd.normal(0, 0.002 * Math.sqrt(0.15));
+      const gyro = (biasRps + rnd.normal(0, 0.005)) * 0.1;
+      ekf.predictFused(0.15, gyro, wheel, 0.1);
+    }
+    expect(ekf.gyroBiasRps).toBeCloseTo(biasRps, 3);
+    expect(isSymmetricPsd(ekf.covariance())).toBe(true);
+  });
+
   it('NEES over many seeded GNSS-only runs averages near the state dimension', () => {
     let sum = 0;
     let n = 0;

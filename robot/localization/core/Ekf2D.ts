@@ -180,11 +180,24 @@ export class Ekf2D {
    */
   predict(dForwardM: number, dThetaRad: number, dtS: number, fromImu = true): void {
     const p = this.params;
+    const dist = Math.abs(dForwardM * (1 + this.#s[3]!));
+    const varTheta = fromImu
+      ? (p.yawRateStdRps * dtS) ** 2 + p.headingVarPerMRad2 * dist
+      : (p.odomRotationFrac * dThetaRad) ** 2 + p.headingVarPerMRad2 * dist;
+    this.#propagate(dForwardM, fromImu ? dThetaRad - this.#s[4]! * dtS : dThetaRad, dtS, fromImu ? 1 : 0, varTheta);
+  }
+
+  /**
+   * The motion model: moves by `dForwardM` (scaled by the estimated odometry scale) and turns by the bias-corrected
+   * `dth`, of which `gyroShare` came from the gyro (so the bias enters with −gyroShare·dt), with heading process
+   * noise `varTheta`.
+   */
+  #propagate(dForwardM: number, dth: number, dtS: number, gyroShare: number, varTheta: number): void {
+    const p = this.params;
     const s = this.#s;
     const P = this.#P;
     const scale = 1 + s[3]!;
     const ds = dForwardM * scale;
-    const dth = fromImu ? dThetaRad - s[4]! * dtS : dThetaRad;
     const dist = Math.abs(ds);
     // Midpoint heading: exact for a constant-curvature arc to second order, and cheap.
     const thm = s[2]! + 0.5 * dth;
@@ -202,10 +215,10 @@ export class Ekf2D {
     F[N + 2] = ds * c;
     F[3] = dForwardM * c;
     F[N + 3] = dForwardM * sn;
-    if (fromImu) {
-      F[4] = 0.5 * ds * sn * dtS;
-      F[N + 4] = -0.5 * ds * c * dtS;
-      F[2 * N + 4] = -dtS;
+    if (gyroShare > 0) {
+      F[4] = 0.5 * ds * sn * dtS * gyroShare;
+      F[N + 4] = -0.5 * ds * c * dtS * gyroShare;
+      F[2 * N + 4] = -dtS * gyroShare;
     }
     // P ← F P Fᵀ.
     const T = this.#T;
@@ -228,9 +241,6 @@ export class Ekf2D {
     // Process noise: along-track, cross-track (slip) and heading, mapped into (x, y, θ).
     const varAlong = (p.odomDistanceFrac * dist) ** 2 + p.odomVarPerMM2 * dist;
     const varLat = (p.odomLateralFrac * dist) ** 2 + p.odomVarPerMM2 * dist;
-    const varTheta = fromImu
-      ? (p.yawRateStdRps * dtS) ** 2 + p.headingVarPerMRad2 * dist
-      : (p.odomRotationFrac * dThetaRad) ** 2 + p.headingVarPerMRad2 * dist;
     // The heading noise during this step also bends the path: half the turn acts over the step.
     const h = 0.5 * ds;
     const q01 = c * sn * (varAlong - varLat) - h * h * sn * c * varTheta;
@@ -245,6 +255,35 @@ export class Ekf2D {
     P[2 * N + 2] = P[2 * N + 2]! + varTheta;
     if (p.initialOdomScaleStd > 0) P[3 * N + 3] = P[3 * N + 3]! + p.odomScaleVarPerM * dist;
     if (p.initialGyroBiasStdRps > 0) P[4 * N + 4] = P[4 * N + 4]! + p.gyroBiasVarPerS * dtS;
+  }
+
+  /**
+   * Moves the estimate by one motion increment whose heading change comes from BOTH the gyro (`dThetaGyroRad`,
+   * integrated over `dtS`) and the wheels (`dThetaWheelRad`). The gyro is precise over a step but carries a bias that
+   * wanders; the wheels are unbiased on a straight but slip and misread turns. The step's heading change is their
+   * variance-weighted mean (the gyro's variance includes the bias uncertainty, so an unsettled bias leans on the
+   * wheels, and a turn, where the wheels misread, leans on the gyro); their difference then measures the gyro bias.
+   * At the variance-optimal weight the heading's process noise and that bias measurement are uncorrelated, so the
+   * two steps are a consistent EKF.
+   */
+  predictFused(dForwardM: number, dThetaGyroRad: number, dThetaWheelRad: number, dtS: number): void {
+    const p = this.params;
+    const P = this.#P;
+    const dist = Math.abs(dForwardM * (1 + this.#s[3]!));
+    const gyroVar = (p.yawRateStdRps * dtS) ** 2;
+    const wheelVar = (p.odomRotationFrac * dThetaWheelRad) ** 2 + p.headingVarPerMRad2 * dist;
+    const biasVar = p.initialGyroBiasStdRps > 0 ? P[4 * N + 4]! * dtS * dtS : 0;
+    const alpha = wheelVar + gyroVar + biasVar > 0 ? wheelVar / (wheelVar + gyroVar + biasVar) : 1;
+    const dth = alpha * (dThetaGyroRad - this.#s[4]! * dtS) + (1 - alpha) * dThetaWheelRad;
+    const headingVar = alpha * alpha * gyroVar + (1 - alpha) * (1 - alpha) * wheelVar;
+    this.#propagate(dForwardM, dth, dtS, alpha, headingVar);
+    // The gyro–wheel difference per second measures the bias: b + (gyro noise − wheel error) / dt. Only on a
+    // straight: in a turn the wheels' scale error is systematic, which the per-step variance does not describe, and
+    // it would drag the bias.
+    const straight = (p.odomRotationFrac * dThetaWheelRad) ** 2 <= p.headingVarPerMRad2 * dist;
+    if (p.initialGyroBiasStdRps > 0 && dtS > 0 && straight) {
+      this.#updateScalar(4, (dThetaGyroRad - dThetaWheelRad) / dtS - this.#s[4]!, (gyroVar + wheelVar) / (dtS * dtS));
+    }
   }
 
   /**
@@ -383,6 +422,23 @@ export class Ekf2D {
     this.#symmetrise();
     out.accepted = true;
     return out;
+  }
+
+  /** Update of state `i` alone with innovation `nu` and noise variance `r` (no gate: used for the gyro bias). */
+  #updateScalar(i: number, nu: number, r: number): void {
+    const P = this.#P, K = this.#K, s = this.#s;
+    const S = P[i * N + i]! + r;
+    if (!(S > 0)) return;
+    for (let k = 0; k < N; k++) K[k] = P[k * N + i]! / S;
+    for (let k = 0; k < N; k++) s[k] = s[k]! + K[k]! * nu;
+    s[2] = wrapAngle(s[2]!);
+    // P ← P − K S Kᵀ (symmetric by construction; symmetrise guards rounding).
+    for (let a = 0; a < N; a++) for (let b = a; b < N; b++) {
+      const v = P[a * N + b]! - K[a]! * K[b]! * S;
+      P[a * N + b] = v;
+      P[b * N + a] = v;
+    }
+    this.#symmetrise();
   }
 
   #symmetrise(): void {
