@@ -68,6 +68,9 @@ export function createRobotStack(options: RobotStackOptions): RobotStack {
       const p = options.initialPose;
       overrides.initial_pose = [p.x, p.y, p.theta];
     }
+    // The robot reports positions on the campus's own mapId, which is what the fleet server puts in its orders;
+    // a params file may still name another map explicitly.
+    if (name === 'mission' && overrides.map_id === undefined) overrides.map_id = campus.mapId;
     return { namespace, parameterOverrides: overrides };
   };
   const localization = want.has('localization') ? new LocalizationNode(context.createNode('localization', nodeOptions('localization')), { campus }) : undefined;

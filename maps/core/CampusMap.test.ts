@@ -12,6 +12,11 @@ const origin: [number, number] = [104, 30.7];
 describe('createCampusMap', () => {
   const plain = createCampusMap(fixture, { origin });
 
+  it('names its VDA 5050 mapId after the source file, overridable', () => {
+    expect(plain.mapId).toBe('junctions');
+    expect(createCampusMap(fixture, { origin, mapId: 'east-campus' }).mapId).toBe('east-campus');
+  });
+
   it('exposes obstacle rings in metres: buildings, water, and each wall segment as a 2-point ring', () => {
     expect(plain.obstacleRings.filter((o) => o.kind === 'building')).toHaveLength(2);
     expect(plain.obstacleRings.filter((o) => o.kind === 'water')).toHaveLength(1);

@@ -39,6 +39,11 @@ export interface ObstacleRing {
  */
 export interface CampusMap {
   name: string;
+  /**
+   * The VDA 5050 `mapId` of this campus's metric frame: robots report positions and the fleet server sends node
+   * positions under it, and a robot refuses nodes on another map — so both sides must take it from here.
+   */
+  mapId: string;
   attribution: string;
   frame: LocalFrame;
   graph: PathGraph;
@@ -71,6 +76,8 @@ export interface CampusMapOptions extends BuildPathGraphOptions, DerivePlacesOpt
   /** Frame origin; defaults to the centre of the campus boundary, else of the ways. */
   origin?: LonLat;
   router?: RouterOptions;
+  /** VDA 5050 mapId; defaults to a slug of the source file's name (e.g. `zju-zijingang`), else of the campus name. */
+  mapId?: string;
 }
 
 /** Builds a CampusMap from normalized features: frame, graph, router, places, obstacles. Pure. */
@@ -125,6 +132,7 @@ export function createCampusMap(features: CampusFeatures, options: CampusMapOpti
   let obstacles: ObstacleIndex | undefined;
   const map: CampusMap = {
     name: features.name,
+    mapId: options.mapId ?? mapIdFor(features),
     attribution: features.attribution,
     frame, graph, router, edgeIndex, places, noGoZones, noGoEdges, obstaclePolygons, obstacleRings,
     get obstacles() {
@@ -160,4 +168,11 @@ function defaultOrigin(features: CampusFeatures): LonLat {
   }
   // Rounded so the origin is easy to quote and stable across small data edits.
   return [Math.round(((minLon + maxLon) / 2) * 1e4) / 1e4, Math.round(((minLat + maxLat) / 2) * 1e4) / 1e4];
+}
+
+function mapIdFor(features: CampusFeatures): string {
+  const slug = (text: string) => text.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const fromFile = slug((features.source.file.split(/[\\/]/).pop() ?? '').replace(/\.[^.]*$/, ''));
+  const fromName = slug(features.name);
+  return fromFile || fromName || 'campus';
 }

@@ -29,7 +29,7 @@ async function robotOn(route: CampusRoute, seed: number, params = {}): Promise<{
 function driveOrder(sim: ClosedLoopSim, robot: SimRobot, route: CampusRoute, maxS: number): number {
   robot.stack.runner.dispatch({
     type: 'order',
-    order: orderThrough('o-1', [{ id: 'A', ...route.a }, { id: 'B', ...route.b }], ROBOT),
+    order: orderThrough('o-1', [{ id: 'A', ...route.a }, { id: 'B', ...route.b }], ROBOT, { mapId: campus.mapId }),
   });
   return sim.runUntil(() => robot.stack.runner.state().lastNodeId === 'B', maxS * 1000) / 1000;
 }

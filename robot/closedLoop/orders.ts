@@ -14,6 +14,7 @@ export function orderThrough(
   stops: readonly OrderStop[],
   robot: { manufacturer: string; serialNumber: string },
   options: { orderUpdateId?: number; mapId?: string; timestamp?: string } = {},
+  // mapId must be the campus's (`CampusMap.mapId`): the robot refuses nodes on another map.
 ): Order {
   const mapId = options.mapId ?? 'campus';
   return {

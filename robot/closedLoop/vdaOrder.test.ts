@@ -39,7 +39,7 @@ async function deliver(sim: ClosedLoopSim, robotTransport: MessageTransport, mas
   const order = orderThrough('trip-1', [
     { id: 'A', ...route.a, actions: [load('a-load', [{ parcelId: 'P-1', compartment: 0 }])] },
     { id: 'B', ...route.b, actions: [handOver('a-hand', 'P-1', 0)] },
-  ], { manufacturer: 'campus-fleet', serialNumber: serial });
+  ], { manufacturer: 'campus-fleet', serialNumber: serial }, { mapId: campus.mapId });
   await master.transport.publish(`${base}/order`, JSON.stringify(order), { qos: 1 });
   const handing = () => master.states.at(-1)?.actionStates.find((a) => a.actionId === 'a-hand')?.actionStatus === 'RUNNING';
   await sim.runUntilAsync(handing, 600_000, 1000);
