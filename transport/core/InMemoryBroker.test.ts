@@ -46,6 +46,35 @@ describe('InMemoryBroker', () => {
     expect(order).toEqual(['h1-start', 'h1-end', 'h2']);
   });
 
+  it('replays a retained message to the new subscriber only, not again to existing ones', async () => {
+    const broker = new InMemoryBroker();
+    const a = broker.connect('a');
+    const old: string[] = [];
+    const fresh: string[] = [];
+    await a.subscribe('r/+', (t) => old.push(t));
+    await a.publish('r/1', 'x', { retain: true });
+    await a.subscribe('r/1', (t) => fresh.push(t));
+    expect(old).toEqual(['r/1']);
+    expect(fresh).toEqual(['r/1']);
+  });
+
+  it('delivers in subscription order across exact and wildcard filters, and forgets a closed client', async () => {
+    const broker = new InMemoryBroker();
+    const a = broker.connect('a');
+    const b = broker.connect('b');
+    const seen: string[] = [];
+    await a.subscribe('x/#', () => seen.push('wild-1'));
+    await b.subscribe('x/y', () => seen.push('exact-b'));
+    await a.subscribe('x/+', () => seen.push('wild-2'));
+    await a.subscribe('x/y', () => seen.push('exact-a'));
+    await a.publish('x/y', '1');
+    expect(seen).toEqual(['wild-1', 'exact-b', 'wild-2', 'exact-a']);
+    await b.close();
+    seen.length = 0;
+    await a.publish('x/y', '2');
+    expect(seen).toEqual(['wild-1', 'wild-2', 'exact-a']);
+  });
+
   it('rejects wildcard topic names and use after close', async () => {
     const broker = new InMemoryBroker();
     const a = broker.connect('a');

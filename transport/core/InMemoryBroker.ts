@@ -2,13 +2,17 @@ import { AppError } from '../../common/core/AppError.ts';
 import type {
   ConnectionStatus, LastWill, MessageHandler, MessageTransport, PublishOptions, Qos, Subscription,
 } from './MessageTransport.ts';
-import { shareGroup, topicMatches } from './topicMatches.ts';
+import { shareGroup, stripShare, topicMatches } from './topicMatches.ts';
 
 interface Sub {
   client: InMemoryClient;
   filter: string;
+  /** The filter without its `$share/<group>/` prefix. */
+  bare: string;
   group: string | undefined;
   handler: MessageHandler;
+  seq: number;
+  live: boolean;
 }
 
 /**
@@ -18,9 +22,14 @@ interface Sub {
  * handlers never re-enter.
  */
 export class InMemoryBroker {
-  #subs: Sub[] = [];
+  // Subscriptions indexed two ways: exact filters by topic (the common case: a robot's own order topic), wildcard
+  // filters in one list. `seq` keeps delivery in subscription order across both, as a single list would.
+  #exact = new Map<string, Sub[]>();
+  #wild: Sub[] = [];
+  #seq = 0;
   #retained = new Map<string, Buffer>();
-  #queue: Array<{ topic: string; payload: Buffer; from: InMemoryClient | undefined }> = [];
+  #queue: QueuedMessage[] = [];
+  #queueHead = 0;
   #draining = false;
   #groupCursor = new Map<string, number>();
   #clients = new Set<InMemoryClient>();
@@ -38,7 +47,7 @@ export class InMemoryBroker {
     return this.#clients.size;
   }
 
-  publishFrom(client: InMemoryClient | undefined, topic: string, payload: Buffer, options: PublishOptions): void {
+  publishFrom(_client: InMemoryClient | undefined, topic: string, payload: Buffer, options: PublishOptions): void {
     if (topic.length === 0 || topic.includes('+') || topic.includes('#')) {
       throw new TransportError('TRANSPORT_BAD_TOPIC', `publish: invalid topic name '${topic}'`);
     }
@@ -46,17 +55,24 @@ export class InMemoryBroker {
       if (payload.length === 0) this.#retained.delete(topic);
       else this.#retained.set(topic, payload);
     }
-    this.#queue.push({ topic, payload, from: client });
+    this.#queue.push({ topic, payload, only: undefined });
     this.#drain();
   }
 
   addSubscription(client: InMemoryClient, filter: string, handler: MessageHandler): Sub {
-    const sub: Sub = { client, filter, group: shareGroup(filter), handler };
-    this.#subs.push(sub);
+    const bare = stripShare(filter);
+    const sub: Sub = { client, filter, bare, group: shareGroup(filter), handler, seq: this.#seq++, live: true };
+    if (bare.includes('+') || bare.includes('#')) {
+      this.#wild.push(sub);
+    } else {
+      const list = this.#exact.get(bare);
+      if (list) list.push(sub);
+      else this.#exact.set(bare, [sub]);
+    }
     if (sub.group === undefined) {
-      // Retained messages go to new ordinary subscribers only (shared subscriptions get none, as in MQTT 5 §4.8.2).
+      // Retained messages go to the new ordinary subscriber only (shared subscriptions get none, as in MQTT 5 §4.8.2).
       for (const [topic, payload] of this.#retained) {
-        if (topicMatches(filter, topic)) this.#queue.push({ topic, payload, from: undefined });
+        if (topicMatches(bare, topic)) this.#queue.push({ topic, payload, only: sub });
       }
       this.#drain();
     }
@@ -64,13 +80,23 @@ export class InMemoryBroker {
   }
 
   removeSubscription(sub: Sub): void {
-    const i = this.#subs.indexOf(sub);
-    if (i >= 0) this.#subs.splice(i, 1);
+    if (!sub.live) return;
+    sub.live = false;
+    if (this.#wild.includes(sub)) {
+      this.#wild = this.#wild.filter((s) => s !== sub);
+      return;
+    }
+    const list = this.#exact.get(sub.bare);
+    if (!list) return;
+    const rest = list.filter((s) => s !== sub);
+    if (rest.length === 0) this.#exact.delete(sub.bare);
+    else this.#exact.set(sub.bare, rest);
   }
 
   detach(client: InMemoryClient, sendWill: boolean): void {
     if (!this.#clients.delete(client)) return;
-    this.#subs = this.#subs.filter((s) => s.client !== client);
+    for (const sub of this.#wild) if (sub.client === client) this.removeSubscription(sub);
+    for (const list of [...this.#exact.values()]) for (const sub of list) if (sub.client === client) this.removeSubscription(sub);
     if (sendWill && client.will) {
       const will = client.will;
       this.publishFrom(undefined, will.topic, toBuffer(will.payload), { retain: will.retain ?? false });
@@ -81,27 +107,45 @@ export class InMemoryBroker {
     if (this.#draining) return;
     this.#draining = true;
     try {
-      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#deliver(next.topic, next.payload);
+      while (this.#queueHead < this.#queue.length) {
+        const next = this.#queue[this.#queueHead++]!;
+        if (next.only) {
+          if (next.only.live) {
+            this.delivered++;
+            next.only.handler(next.topic, next.payload);
+          }
+        } else {
+          this.#deliver(next.topic, next.payload);
+        }
+      }
     } finally {
+      this.#queue.length = 0;
+      this.#queueHead = 0;
       this.#draining = false;
     }
   }
 
   #deliver(topic: string, payload: Buffer): void {
-    const groups = new Map<string, Sub[]>();
-    // Snapshot: a handler that subscribes or unsubscribes affects the next message, not this one.
-    for (const sub of this.#subs.slice()) {
-      if (!topicMatches(sub.filter, topic)) continue;
+    // Snapshot of the matching subscriptions: a handler that subscribes or unsubscribes affects the next message, not
+    // this one (removal lists are replaced, never mutated, so holding the old array is safe).
+    const exact = this.#exact.get(topic) ?? NONE;
+    let wild: Sub[] | undefined;
+    for (const sub of this.#wild) if (topicMatches(sub.bare, topic)) (wild ??= []).push(sub);
+    const matching = wild === undefined ? exact : mergeBySeq(exact, wild);
+    let groups: Map<string, Sub[]> | undefined;
+    for (const sub of matching) {
       if (sub.group !== undefined) {
-        const key = `${sub.group}\u0000${sub.filter}`;
-        const members = groups.get(key) ?? [];
-        members.push(sub);
-        groups.set(key, members);
+        groups ??= new Map();
+        const key = `${sub.group}\u0000${sub.bare}`;
+        const members = groups.get(key);
+        if (members) members.push(sub);
+        else groups.set(key, [sub]);
         continue;
       }
       this.delivered++;
       sub.handler(topic, payload);
     }
+    if (groups === undefined) return;
     for (const [key, members] of groups) {
       const cursor = this.#groupCursor.get(key) ?? 0;
       const chosen = members[cursor % members.length]!;
@@ -110,6 +154,26 @@ export class InMemoryBroker {
       chosen.handler(topic, payload);
     }
   }
+}
+
+interface QueuedMessage {
+  topic: string;
+  payload: Buffer;
+  /** A retained message replayed to one new subscriber only. */
+  only: Sub | undefined;
+}
+
+const NONE: readonly Sub[] = Object.freeze([]);
+
+function mergeBySeq(a: readonly Sub[], b: readonly Sub[]): Sub[] {
+  const out: Sub[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
 }
 
 /** One client's view of the in-process broker, implementing the transport port. */
