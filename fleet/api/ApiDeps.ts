@@ -5,6 +5,7 @@ import type { ParcelService } from '../parcels/index.ts';
 import type { Store } from '../store/index.ts';
 import type { FleetTracker } from '../tracking/index.ts';
 import type { CampusModel } from '../server/CampusModel.ts';
+import type { RecoveryResult } from '../server/DispatchLoop.ts';
 import type {
   InstantActionRepository, OverrideRepository, SqlAlertRepository, SqlRobotRepository, SqlTokenRepository, TripRepository,
 } from '../server/repos/index.ts';
@@ -27,4 +28,6 @@ export interface ApiDeps {
   triggerDispatch: () => void;
   /** Pushes a change to the console's live feed. */
   publish: (message: LiveMessage) => void;
+  /** A dispatcher reports a failed robot back at the hub (DispatchLoop.recoverRobot); absent: the route answers 501. */
+  recoverRobot?: (serial: string, options: { unloadedByHand?: boolean; by?: string }) => Promise<RecoveryResult>;
 }

@@ -120,4 +120,21 @@ describe('REST resources (in process)', () => {
     expect((await f.request('/readyz')).status).toBe(200);
     expect(String((await f.request('/metrics')).body)).toContain('fleet_http_requests_total');
   });
+
+  it('lists a robot registered after start-up with health unknown until it first connects (issue 4)', async () => {
+    const reg = await f.request('/api/robots', { method: 'POST', token: f.admin, json: { serial: 'late-1', manufacturer: 'acme', compartments: 2, dockId: 'dock-1' } });
+    expect(reg.status).toBe(201);
+    const list = (await f.request('/api/robots', { token: f.viewer })).body as Array<{ serial: string; health: string; lonLat: unknown; loads: unknown[] }>;
+    expect(list.find((r) => r.serial === 'late-1')).toMatchObject({ serial: 'late-1', health: 'unknown', lonLat: null, loads: [] });
+    const serials = list.map((r) => r.serial);
+    expect(serials).toEqual([...serials].sort());
+    const one = await f.request('/api/robots/late-1', { token: f.viewer });
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ serial: 'late-1', health: 'unknown', compartments: 2, dockId: 'dock-1', dispatchState: 'offline', trips: [] });
+    expect((await f.request('/api/robots/nobody', { token: f.viewer })).status).toBe(404);
+    expect((await f.request('/api/robots/late-1/recovered', { method: 'POST', token: f.dispatcher, json: {} })).status).toBe(409);
+    const charge = await f.request('/api/robots/late-1/charge', { method: 'POST', token: f.dispatcher, json: {} });
+    expect(charge.status).toBe(202);
+    expect(charge.body).toMatchObject({ serial: 'late-1', forceCharge: true, actionId: null });
+  });
 });

@@ -1,18 +1,25 @@
 /** REST: the robot registry, robot snapshots, instant actions (pause, resume, charge, cancel) and re-routes. */
 import { defineRoute, HttpError, s, type RouteDef } from '../http/index.ts';
-import type { InstantActionType } from '../tracking/index.ts';
+import type { InstantActionType, RobotRecord, RobotView } from '../tracking/index.ts';
 import type { ApiDeps } from './ApiDeps.ts';
 import { mapped } from './toHttpError.ts';
 import { robotView } from './views.ts';
 
 const serialParams = s.object({ serial: s.string({ min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/, patternName: 'a serial number' }) });
 
-const INSTANT: Record<'pause' | 'resume' | 'charge' | 'cancel', { type: InstantActionType; summary: string }> = {
+const INSTANT: Record<'pause' | 'resume' | 'cancel', { type: InstantActionType; summary: string }> = {
   pause: { type: 'startPause', summary: 'Pause the robot (VDA 5050 startPause)' },
-  resume: { type: 'stopPause', summary: 'Resume a paused robot (stopPause)' },
-  charge: { type: 'startCharging', summary: 'Charge: start charging at a dock (startCharging); the planner also keeps it for charging' },
+  resume: { type: 'stopPause', summary: 'Resume a paused robot (stopPause); also ends a forced charge' },
   cancel: { type: 'cancelOrder', summary: 'Cancel the robot\'s current order (cancelOrder); parcels aboard stay aboard' },
 };
+
+/** The snapshot of a robot registered but not heard from yet (since the tracker started). */
+function unseen(record: RobotRecord): RobotView {
+  return {
+    serial: record.serial, manufacturer: record.manufacturer, compartments: record.compartments, ...(record.dockId === undefined ? {} : { dockId: record.dockId }),
+    health: { kind: 'unknown', since: 0 }, dispatchState: 'offline', errors: [], loads: [], actionStates: [],
+  };
+}
 
 export function robotRoutes(deps: ApiDeps): RouteDef[] {
   const { tracker, robots, campus, clock } = deps;
@@ -20,17 +27,16 @@ export function robotRoutes(deps: ApiDeps): RouteDef[] {
     if (robots.get(serial) === undefined) throw new HttpError(404, 'ROBOT_NOT_FOUND', `no enabled robot ${serial}`);
     return { serial };
   };
-  const snapshot = (serial: string) => {
-    const view = tracker.robot(serial);
-    // A robot registered since the tracker started has no snapshot until it first speaks.
-    if (view === undefined) throw new HttpError(404, 'ROBOT_NOT_SEEN', `robot ${serial} is registered but has not connected yet`);
-    return view;
-  };
+  // A robot registered since the tracker started has no snapshot until it first speaks: it shows as health unknown.
+  const snapshot = (serial: string): RobotView => tracker.robot(serial) ?? unseen(robots.get(serial)!);
   return [
     defineRoute({
-      method: 'get', path: '/api/robots', summary: 'Every robot\'s live snapshot', tags: ['robots'], auth: 'viewer',
-      responses: { 200: { description: 'robots (console RobotView)' } },
-      handler: () => tracker.robots().map((r) => robotView(r, campus)),
+      method: 'get', path: '/api/robots', summary: 'Every enabled robot\'s live snapshot (health unknown until it first connects)', tags: ['robots'], auth: 'viewer',
+      responses: { 200: { description: 'robots (console RobotView), by serial' } },
+      handler: () => {
+        const seen = new Map(tracker.robots().map((r) => [r.serial, r]));
+        return robots.list().map((rec) => robotView(seen.get(rec.serial) ?? unseen(rec), campus)).sort((a, b) => (a.serial < b.serial ? -1 : a.serial > b.serial ? 1 : 0));
+      },
     }),
     defineRoute({
       method: 'get', path: '/api/robots/:serial', summary: 'One robot: snapshot, registry entry, recent trips and instant actions', tags: ['robots'], auth: 'viewer',
@@ -64,7 +70,6 @@ export function robotRoutes(deps: ApiDeps): RouteDef[] {
       handler: (ctx) => mapped(async () => {
         const serial = known(ctx.params.serial).serial;
         const type = INSTANT[name].type;
-        if (name === 'charge') await deps.overrides.setForceCharge(serial, true, clock.now());
         if (name === 'resume') await deps.overrides.setForceCharge(serial, false, clock.now());
         const { actionId, confirmation } = await tracker.sendInstantAction(serial, type);
         await deps.instantActions.recordSent({ actionId, robotSerial: serial, actionType: type, requestedBy: ctx.auth?.name ?? 'api', requestedAtMs: clock.now() });
@@ -73,6 +78,34 @@ export function robotRoutes(deps: ApiDeps): RouteDef[] {
         return { actionId };
       }),
     })),
+    defineRoute({
+      method: 'post', path: '/api/robots/:serial/charge', summary: 'Charge: the dispatch loop sends the robot to a free charging bay and starts charging there', tags: ['robots'], auth: 'dispatcher',
+      description: 'Sets the forced-charge override: the robot takes no trip, goes to the first free bay when it is idle at the hub (queues otherwise), ' +
+        'charges until full, then returns to work. POST /resume ends it early. Answers 202 at once; actionId is null (startCharging is sent at the bay).',
+      request: { params: serialParams },
+      responses: { 202: { description: '{ actionId: null, serial, forceCharge: true }' } },
+      handler: (ctx) => mapped(async () => {
+        const serial = known(ctx.params.serial).serial;
+        await deps.overrides.setForceCharge(serial, true, clock.now());
+        deps.triggerDispatch();
+        return { actionId: null, serial, forceCharge: true };
+      }),
+    }),
+    defineRoute({
+      method: 'post', path: '/api/robots/:serial/recovered', summary: 'A failed robot is back at the hub: unload its parcels and re-queue them', tags: ['robots'], auth: 'dispatcher',
+      description: 'For a robot that went offline with parcels aboard and was brought back to the hub. Without unloadedByHand the fleet empties it ' +
+        'with a returnParcels order once it is online; with unloadedByHand: true (staff took the parcels out) they are re-queued now. ' +
+        'Either way they keep their original age and no delivery attempt is counted. 409 when the robot has no trip in progress.',
+      request: { params: serialParams, body: s.object({ unloadedByHand: s.optional(s.boolean()) }) },
+      responses: { 202: { description: '{ serial, trips, requeued, returnOrderPending }' } },
+      handler: (ctx) => mapped(async () => {
+        const serial = known(ctx.params.serial).serial;
+        if (deps.recoverRobot === undefined) throw new HttpError(501, 'NOT_IMPLEMENTED', 'robot recovery needs the dispatch loop');
+        const result = await deps.recoverRobot(serial, { unloadedByHand: ctx.body.unloadedByHand === true, by: ctx.auth?.name ?? 'api' });
+        if (result.trips.length === 0) throw new HttpError(409, 'NOTHING_TO_RECOVER', `robot ${serial} has no trip in progress to recover`);
+        return { serial, ...result };
+      }),
+    }),
     defineRoute({
       method: 'get', path: '/api/robots/:serial/actions/:actionId', summary: 'An instant action and its confirmation', tags: ['robots'], auth: 'viewer',
       request: { params: s.object({ serial: s.string({ min: 1, max: 64 }), actionId: s.string({ min: 1, max: 128 }) }) },

@@ -3,7 +3,9 @@
  * trips with fleet/dispatch, persists the trips and the `assign` events in ONE transaction, then sends each trip's
  * VDA 5050 order. It follows the tracker's parcel events through the lifecycle, sends undelivered parcels back to the
  * shelf with a return order, re-plans an offline robot's parcels after the timeout, and honours dispatcher overrides
- * (holds, pins, re-routes), which the planner sees because they live on the parcel and robot rows.
+ * (holds, pins, re-routes), which the planner sees because they live on the parcel and robot rows. Each round also
+ * runs the charging policy over the campus's limited charging bays (occupancy in `dock_bays`), and empties a failed
+ * robot's compartments once it is recovered to the hub, re-queuing those parcels with their original age.
  *
  * Nothing here is only in memory: a restarted loop re-registers the orders of trips in progress with the tracker and
  * sends any trip that was planned but not yet sent, so a crash loses no parcel and assigns none twice.
@@ -12,15 +14,16 @@ import { randomBytes } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../clock/index.ts';
 import type { CodeHash } from '../../protocol/index.ts';
 import {
-  handleUnclaimed, planTrips, replanAfterRobotFailure,
-  type CarriedStage, type DispatchConfig, type DispatchRobot, type EnergyModel, type RobotState, type WaitingParcel,
+  chargingPolicy, defaultChargingConfig, handleUnclaimed, planTrips, replanAfterRobotFailure,
+  type CarriedStage, type ChargingConfig, type DispatchConfig, type DispatchRobot, type Dock, type EnergyModel, type RobotState, type WaitingParcel,
 } from '../dispatch/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
 import { ParcelTransitionError, type Parcel, type ParcelEvent as LifecycleEvent, type ParcelService } from '../parcels/index.ts';
 import type { Store } from '../store/index.ts';
 import type { FleetTracker, ParcelEvent as TrackedEvent, RobotView } from '../tracking/index.ts';
 import type { CampusModel } from './CampusModel.ts';
-import { buildReturnOrder, buildTripOrder } from './core/buildTripOrder.ts';
+import { buildMoveOrder, buildReturnOrder, buildTripOrder } from './core/buildTripOrder.ts';
+import { DockRepository, type BayOccupancy } from './repos/DockRepository.ts';
 import type { OverrideRepository } from './repos/OverrideRepository.ts';
 import type { TripRecord, TripRepository } from './repos/TripRepository.ts';
 
@@ -49,9 +52,35 @@ export interface DispatchLoopOptions {
   maxClaim?: number;
   /** Told about each parcel change made here (for live updates). */
   onParcelChanged?: (parcel: Parcel) => void;
+  /** Charging bay occupancy; default a DockRepository over `store`. */
+  docks?: DockRepository;
+  /** Charging thresholds (fleet/dispatch chargingPolicy); default defaultChargingConfig. */
+  charging?: Partial<ChargingConfig>;
+  /**
+   * Charging bays per dock place (the map marks the charging station, not each plug). Default
+   * max(2, ceil(registered robots / (5 × dock places))), as the simulator's runDay.
+   */
+  baysPerDock?: number;
+  /** A robot below this battery (%) that finds no free bay raises a critical `no_free_dock` alert. Default 15. */
+  criticalBatteryPct?: number;
+  /** Send robots to charge at all (false: batteries are someone else's business). Default true. */
+  chargingEnabled?: boolean;
+}
+
+/** What a dispatcher's "robot recovered" did. */
+export interface RecoveryResult {
+  /** Trips of the robot that were awaiting (or are now marked for) recovery. */
+  trips: string[];
+  /** Parcels put back in the queue now (unloaded by hand). */
+  requeued: string[];
+  /** The robot will be emptied by a returnParcels order once it is online at the hub (parcels requeued then). */
+  returnOrderPending: boolean;
 }
 
 const DEFAULT_ENERGY: EnergyModel = { capacityWh: 1000, whPerM: 0.05, idleW: 30 };
+
+/** Instant actions are re-sent after this long without the robot showing their effect. */
+const RESEND_AFTER_MS = 30_000;
 
 /** Parcel statuses that mean "aboard a robot" for the failure rule. */
 const CARRIED: ReadonlySet<string> = new Set(['assigned', 'loaded', 'out_for_delivery', 'awaiting_pickup']);
@@ -67,9 +96,19 @@ export class DispatchLoop {
   #events: Promise<void> = Promise.resolve();
   #unsubscribe: Array<() => void> = [];
   #stopped = false;
+  readonly #docks: DockRepository;
+  readonly #charging: ChargingConfig;
+  /** serial → when startCharging / stopCharging / cancelOrder was last sent (throttles re-sends; lost on restart, harmlessly). */
+  readonly #lastSent = new Map<string, number>();
+  /** serial → what the robot looked like when last seen idle ('' when not idle), to trigger a round on a change only. */
+  readonly #idleKey = new Map<string, string>();
 
   constructor(options: DispatchLoopOptions) {
     this.#o = options;
+    this.#docks = options.docks ?? new DockRepository(options.store);
+    this.#charging = { ...defaultChargingConfig, ...options.charging };
+    // Thresholds out of order throw here (DispatchConfigError), at start-up, rather than in every round.
+    chargingPolicy([], [], 0, this.#charging);
     this.#log = options.logger.child({ component: 'dispatch' });
     const m = options.metrics;
     this.#m = {
@@ -79,6 +118,8 @@ export class DispatchLoop {
       orders: m.counter('fleet_dispatch_orders_sent_total', 'VDA 5050 orders sent', ['kind']),
       roundS: m.histogram('fleet_dispatch_round_seconds', 'Wall time of a dispatch round'),
       events: m.counter('fleet_dispatch_parcel_events_total', 'Robot parcel events applied', ['kind', 'outcome']),
+      charging: m.counter('fleet_dispatch_charging_total', 'Charging decisions carried out', ['decision']),
+      recovered: m.counter('fleet_dispatch_recovered_parcels_total', 'Parcels requeued after their robot was recovered'),
     };
   }
 
@@ -152,17 +193,20 @@ export class DispatchLoop {
     const active = await this.#o.trips.active();
     await this.#finishTrips(active);
     await this.#handleFailures(active);
+    await this.#recoverTrips(active);
     await this.#sendPlanned(active.filter((t) => t.status === 'planned'));
-    const created = await this.#plan();
+    const offLimits = await this.#charge(active);
+    const created = await this.#plan(offLimits);
     await this.#sendPlanned(created);
     this.#m.roundS.observe((performance.now() - started) / 1000);
   }
 
   /** Plans waiting parcels onto available robots and commits trips + assignments atomically. */
-  async #plan(): Promise<TripRecord[]> {
+  async #plan(offLimits: ReadonlySet<string>): Promise<TripRecord[]> {
     const { store, trips, overrides, tracker, campus, config, clock } = this.#o;
     const busy = new Set((await trips.active()).map((t) => t.robotSerial));
-    const robots = tracker.robots().map((r) => this.#dispatchRobot(r, busy.has(r.serial)));
+    // Robots on, going to or queued for a charging bay take no trip: the planner sees them as charging.
+    const robots = tracker.robots().map((r) => offLimits.has(r.serial) ? { ...this.#dispatchRobot(r, true), state: 'charging' as const } : this.#dispatchRobot(r, busy.has(r.serial)));
     if (!robots.some((r) => r.state === 'idle_at_hub')) return [];
     const routeOverrides: Record<string, string[]> = {};
     for (const o of await overrides.robotOverrides()) if (o.route !== null && o.route.length > 0) routeOverrides[o.serial] = o.route;
@@ -233,8 +277,11 @@ export class DispatchLoop {
       if (trip.status !== 'sent') continue;
       const view = tracker.robot(trip.robotSerial);
       if (view === undefined || view.orderId !== trip.orderId || view.dispatchState !== 'idle_at_hub') continue;
-      if (!(await trips.end(this.#o.store, trip.id, 'finished', clock.now()))) continue;
-      this.#log.info('trip finished', { trip: trip.id, robot: trip.robotSerial });
+      // A trip whose robot failed and came back by itself ends aborted; #backOnShelf requeues what comes off it.
+      const recovered = trip.recoverySinceMs != null;
+      if (!(await trips.end(this.#o.store, trip.id, recovered ? 'aborted' : 'finished', clock.now()))) continue;
+      if (recovered) await this.#clearAlert(`${trip.id}/recovery`, clock.now());
+      this.#log.info(recovered ? 'trip of a recovered robot ended' : 'trip finished', { trip: trip.id, robot: trip.robotSerial });
       await this.#sendReturn(trip, view);
     }
     // A robot back at the hub with parcels still aboard (a finished trip, or a restart) empties them.
@@ -268,6 +315,8 @@ export class DispatchLoop {
     const { tracker, config, clock, store } = this.#o;
     const now = clock.now();
     for (const trip of active) {
+      // Already handled: its shelf parcels went back to the queue, the rest wait for the robot (#recoverTrips).
+      if (trip.recoverySinceMs != null) continue;
       const view = tracker.robot(trip.robotSerial);
       if (view === undefined) continue;
       const h = view.health;
@@ -286,12 +335,244 @@ export class DispatchLoop {
         await store.execute(
           `INSERT INTO alerts (id, robot_serial, parcel_id, kind, severity, message, raised_at) VALUES ($1, $2, NULL, 'robot_recovery', 'critical', $3, $4)
            ON CONFLICT DO NOTHING`,
-          [`${trip.id}/recovery`, trip.robotSerial, `${trip.robotSerial} is offline with ${decision.awaitRecovery.length} parcel(s) aboard (${decision.awaitRecovery.join(', ')}); recover it to the hub`, now],
+          [`${trip.id}/recovery`, trip.robotSerial, `${trip.robotSerial} is offline with ${decision.awaitRecovery.length} parcel(s) aboard (${decision.awaitRecovery.join(', ')}); ` +
+            `recover it to the hub (they are unloaded and re-queued when it is back online there, or POST /api/robots/${trip.robotSerial}/recovered)`, now],
         );
+        await this.#o.trips.markAwaitingRecovery(store, trip.id, now);
+        this.#log.warn('robot failed with parcels aboard; awaiting recovery', { trip: trip.id, robot: trip.robotSerial, aboard: decision.awaitRecovery.length });
       } else if (await this.#o.trips.end(store, trip.id, 'aborted', now)) {
         this.#log.warn('trip aborted: robot offline, parcels re-planned', { trip: trip.id, robot: trip.robotSerial, requeued: decision.requeue.length });
       }
     }
+  }
+
+  /**
+   * A dispatcher reports the robot back at the hub (POST /api/robots/:serial/recovered). Its trips in progress are
+   * marked recovered; with `unloadedByHand` (someone emptied it, e.g. it cannot be switched on) the parcels still on
+   * the trip are re-queued at once, otherwise the next round empties it with a returnParcels order once it is online,
+   * and the parcels are re-queued as they come off, keeping their age either way.
+   */
+  async recoverRobot(serial: string, options: { unloadedByHand?: boolean; by?: string } = {}): Promise<RecoveryResult> {
+    const { trips, store, clock } = this.#o;
+    const now = clock.now();
+    const mine = (await trips.active()).filter((t) => t.robotSerial === serial && t.status === 'sent');
+    const result: RecoveryResult = { trips: mine.map((t) => t.id), requeued: [], returnOrderPending: false };
+    const actor = options.by === undefined ? 'dispatcher' : `dispatcher:${options.by}`;
+    for (const trip of mine) {
+      await trips.markRecovered(store, trip.id, now);
+      if (!options.unloadedByHand) continue;
+      for (const p of trip.parcels) {
+        const parcel = await this.#o.parcels.get(p.parcelId);
+        if (parcel !== undefined && parcel.tripId === trip.id && (await this.#requeueRecovered(parcel, actor))) result.requeued.push(p.parcelId);
+      }
+      await trips.end(store, trip.id, 'aborted', now);
+      await this.#clearAlert(`${trip.id}/recovery`, now);
+      this.#log.info('robot recovered; parcels unloaded by hand and re-queued', { trip: trip.id, robot: serial, requeued: result.requeued.length });
+    }
+    result.returnOrderPending = !options.unloadedByHand && mine.length > 0;
+    if (result.returnOrderPending) this.trigger(0);
+    return result;
+  }
+
+  /**
+   * Trips awaiting recovery whose robot is back (online at the hub, or reported there by a dispatcher): an order
+   * still in progress is cancelled first; then what is aboard goes back to the shelf (returnParcels), and each parcel
+   * is re-queued as the robot reports it off (#backOnShelf). The trip ends `aborted`.
+   */
+  async #recoverTrips(active: readonly TripRecord[]): Promise<void> {
+    const { tracker, trips, store, clock } = this.#o;
+    const now = clock.now();
+    for (const trip of active) {
+      if (trip.status !== 'sent' || trip.recoverySinceMs == null) continue;
+      const view = tracker.robot(trip.robotSerial);
+      if (view === undefined || view.health.kind !== 'online') continue;
+      if (trip.recoveredAtMs == null && !this.#nearHub(view)) continue;
+      const busy = view.driving === true || view.actionStates.some((a) => a.actionStatus !== 'FINISHED' && a.actionStatus !== 'FAILED');
+      if (busy) {
+        // The robot still runs the failed trip's order: cancel it (parcels stay aboard), unload next round.
+        if (this.#due(`cancel:${view.serial}`, now)) {
+          await this.#instant(view.serial, 'cancelOrder');
+        }
+        continue;
+      }
+      await this.#sendReturn(trip, view);
+      if (await trips.end(store, trip.id, 'aborted', now)) {
+        await this.#clearAlert(`${trip.id}/recovery`, now);
+        this.#log.info('robot recovered at the hub; unloading its parcels', { trip: trip.id, robot: trip.robotSerial, aboard: view.loads.length });
+      }
+    }
+  }
+
+  async #clearAlert(id: string, nowMs: number): Promise<void> {
+    await this.#o.store.execute('UPDATE alerts SET cleared_at = $1 WHERE id = $2 AND cleared_at IS NULL', [nowMs, id]);
+  }
+
+  /** True (and remembers now) when `key` was never sent or last sent RESEND_AFTER_MS ago. */
+  #due(key: string, nowMs: number): boolean {
+    const last = this.#lastSent.get(key);
+    if (last !== undefined && nowMs - last < RESEND_AFTER_MS) return false;
+    this.#lastSent.set(key, nowMs);
+    return true;
+  }
+
+  async #instant(serial: string, type: 'startCharging' | 'stopCharging' | 'cancelOrder'): Promise<void> {
+    try {
+      const { confirmation } = await this.#o.tracker.sendInstantAction(serial, type);
+      void confirmation.then((c) => {
+        if (c.status !== 'FINISHED') this.#log.warn('instant action not confirmed', { robot: serial, action: type, status: c.status });
+      });
+    } catch (e) {
+      this.#log.error('sending an instant action failed; retrying later', { robot: serial, action: type, error: e });
+    }
+  }
+
+  /** The charging bays: `<dock place id>/<n>`, baysPerDock of them at each dock place. */
+  #bays(): { id: string; dockPlaceId: string }[] {
+    const docks = this.#o.campus.docks;
+    if (docks.length === 0) return [];
+    const perDock = this.#o.baysPerDock ?? Math.max(2, Math.ceil(this.#o.tracker.robots().length / (5 * docks.length)));
+    return docks.flatMap((d) => Array.from({ length: perDock }, (_, k) => ({ id: `${d.id}/${k + 1}`, dockPlaceId: d.id })));
+  }
+
+  #dockPlaceOf(bayId: string): string {
+    return bayId.slice(0, bayId.lastIndexOf('/'));
+  }
+
+  /**
+   * One charging step per round, all state in `dock_bays`: robots that reached their bay start charging, robots told
+   * to leave drive back once they stopped charging; then chargingPolicy decides who goes to which free bay and who
+   * leaves. Returns the robots the planner must leave alone (on, going to, leaving or queued for a bay).
+   */
+  async #charge(active: readonly TripRecord[]): Promise<Set<string>> {
+    const { tracker, clock, campus, store, overrides, trips } = this.#o;
+    const offLimits = new Set<string>();
+    if (this.#o.chargingEnabled === false || campus.docks.length === 0) return offLimits;
+    const now = clock.now();
+    const hub = campus.orderPlace(campus.hub.id)!;
+    const deviationM = this.#o.hubRadiusM ?? 10;
+    const forced = new Set((await overrides.robotOverrides()).filter((o) => o.forceCharge).map((o) => o.serial));
+
+    for (const bay of await this.#docks.list()) {
+      offLimits.add(bay.robotSerial);
+      const view = tracker.robot(bay.robotSerial);
+      if (view === undefined) {
+        await this.#docks.release(store, bay.robotSerial);
+        continue;
+      }
+      if (view.health.kind !== 'online') continue;
+      const dock = campus.orderPlace(this.#dockPlaceOf(bay.bayId));
+      if (dock === undefined) {
+        await this.#docks.release(store, bay.robotSerial);
+        continue;
+      }
+      const idle = view.health.mode === 'idle' && view.driving !== true;
+      if (bay.status === 'to_dock') {
+        if (view.orderId === bay.orderId && view.lastNodeId === dock.nodeId && idle) {
+          this.#lastSent.set(`charge:${view.serial}`, now);
+          await this.#instant(view.serial, 'startCharging');
+          await this.#docks.setStatus(store, view.serial, 'charging', now);
+          this.#m.charging.inc({ decision: 'docked' });
+          this.#log.info('robot at its charging bay; charging', { robot: view.serial, bay: bay.bayId, batteryPct: view.batteryPct });
+        } else if (view.orderId !== bay.orderId && idle && now - bay.reservedAtMs > 60_000) {
+          // The order to the bay never reached the robot (or it was replaced): give the bay back, decide again.
+          await this.#docks.release(store, view.serial);
+          offLimits.delete(view.serial);
+        }
+      } else if (bay.status === 'charging') {
+        if (view.charging !== true && idle && view.lastNodeId === dock.nodeId && this.#due(`charge:${view.serial}`, now)) {
+          await this.#instant(view.serial, 'startCharging');
+        }
+        if (forced.has(view.serial) && (view.batteryPct ?? 0) >= this.#charging.chargedPct) {
+          // A forced charge ends when the robot is full; until then chargingPolicy keeps it on the bay.
+          await overrides.setForceCharge(view.serial, false, now);
+          forced.delete(view.serial);
+        }
+      } else if (view.charging === true) {
+        if (this.#due(`uncharge:${view.serial}`, now)) await this.#instant(view.serial, 'stopCharging');
+      } else {
+        const orderId = `L-${randomBytes(6).toString('hex').toUpperCase()}`;
+        try {
+          await tracker.sendOrder(view.serial, buildMoveOrder({ orderId, mapId: campus.mapId, from: dock, to: hub, fromDeviationM: deviationM }));
+          await this.#docks.release(store, view.serial);
+          this.#m.orders.inc({ kind: 'from_dock' });
+          this.#log.info('robot leaves its charging bay', { robot: view.serial, bay: bay.bayId, batteryPct: view.batteryPct });
+        } catch (e) {
+          this.#log.error('sending the order back from the bay failed; retrying next round', { robot: view.serial, error: e });
+        }
+      }
+    }
+
+    const occupancy = await this.#docks.list();
+    const byRobot = new Map<string, BayOccupancy>(occupancy.map((b) => [b.robotSerial, b]));
+    const bays = this.#bays();
+    const docks: Dock[] = bays.map((b) => {
+      const who = occupancy.find((o) => o.bayId === b.id)?.robotSerial;
+      return who === undefined ? { id: b.id } : { id: b.id, occupiedBy: who };
+    });
+    // A bay that is no longer in the layout (fewer bays configured) stays taken until its robot leaves.
+    for (const o of occupancy) if (!bays.some((b) => b.id === o.bayId)) docks.push({ id: o.bayId, occupiedBy: o.robotSerial });
+    const busy = new Set(active.map((t) => t.robotSerial));
+    const robots: DispatchRobot[] = tracker.robots().map((view) => {
+      const base = this.#dispatchRobot(view, busy.has(view.serial));
+      const bay = byRobot.get(view.serial);
+      if (bay === undefined) return base;
+      if (bay.status !== 'charging') return { ...base, state: 'on_trip' };
+      return { ...base, state: 'charging', dockId: bay.bayId, ...(bay.dockedAtMs === null ? {} : { dockedAtMs: bay.dockedAtMs }) };
+    });
+    const freeCompartments = robots.filter((r) => r.state === 'idle_at_hub').reduce((n, r) => n + r.compartments, 0);
+    const demandHigh = (await trips.countWaiting()) > freeCompartments;
+    const decisions = chargingPolicy(robots, docks, now, this.#charging, { demandHigh, forceCharge: [...forced] });
+
+    const critical = this.#o.criticalBatteryPct ?? 15;
+    for (const d of decisions) {
+      const view = tracker.robot(d.serial);
+      if (view === undefined) continue;
+      if (d.kind === 'leave_dock') {
+        this.#lastSent.set(`uncharge:${d.serial}`, now);
+        await this.#instant(d.serial, 'stopCharging');
+        await this.#docks.setStatus(store, d.serial, 'leaving');
+        this.#m.charging.inc({ decision: `leave_${d.reason}` });
+        this.#log.info('robot to leave its charging bay', { robot: d.serial, bay: d.dockId, reason: d.reason, batteryPct: view.batteryPct });
+      } else if (d.kind === 'go_to_dock') {
+        // chargingPolicy also sends a forced, paused robot; it moves once resumed, so wait for that.
+        if (view.health.kind !== 'online' || robots.find((r) => r.serial === d.serial)?.state !== 'idle_at_hub') {
+          offLimits.add(d.serial);
+          continue;
+        }
+        const dock = campus.orderPlace(this.#dockPlaceOf(d.dockId))!;
+        const orderId = `C-${randomBytes(6).toString('hex').toUpperCase()}`;
+        if (!(await this.#docks.reserve(store, d.dockId, d.serial, orderId, now))) continue;
+        offLimits.add(d.serial);
+        try {
+          await tracker.sendOrder(d.serial, buildMoveOrder({ orderId, mapId: campus.mapId, from: hub, to: dock, fromDeviationM: deviationM }));
+          this.#m.orders.inc({ kind: 'to_dock' });
+          this.#m.charging.inc({ decision: 'go_to_dock' });
+          await store.execute("UPDATE alerts SET cleared_at = $1 WHERE kind = 'no_free_dock' AND robot_serial = $2 AND cleared_at IS NULL", [now, d.serial]);
+          this.#log.info('robot sent to charge', { robot: d.serial, bay: d.dockId, batteryPct: view.batteryPct, forced: forced.has(d.serial) });
+        } catch (e) {
+          await this.#docks.release(store, d.serial);
+          this.#log.error('sending a robot to its bay failed; deciding again next round', { robot: d.serial, error: e });
+        }
+      } else {
+        // Queued: it must charge (low, or forced), so it takes no trip while it waits for a bay.
+        offLimits.add(d.serial);
+        const pct = view.batteryPct ?? 0;
+        if (pct < critical) await this.#raiseNoDock(d.serial, pct, d.position, now);
+      }
+    }
+    return offLimits;
+  }
+
+  async #raiseNoDock(serial: string, batteryPct: number, position: number, nowMs: number): Promise<void> {
+    const { store } = this.#o;
+    const open = await store.query("SELECT id FROM alerts WHERE kind = 'no_free_dock' AND robot_serial = $1 AND cleared_at IS NULL", [serial]);
+    if (open.length > 0) return;
+    await store.execute(
+      `INSERT INTO alerts (id, robot_serial, parcel_id, kind, severity, message, raised_at) VALUES ($1, $2, NULL, 'no_free_dock', 'critical', $3, $4)
+       ON CONFLICT DO NOTHING`,
+      [`no-dock/${serial}/${nowMs}`, serial, `${serial} is at ${batteryPct.toFixed(0)} % battery and every charging bay is taken (queue position ${position}); free a bay or charge it by hand`, nowMs],
+    );
+    this.#log.warn('robot critically low and no charging bay free', { robot: serial, batteryPct, position });
   }
 
   #dispatchRobot(view: RobotView, hasTrip: boolean): DispatchRobot {
@@ -315,8 +596,14 @@ export class DispatchLoop {
   }
 
   #onRobotChanged(view: RobotView): void {
-    // An idle robot at the hub may take a trip, or end one: plan soon rather than at the next period.
-    if (view.health.kind === 'online' && view.health.mode === 'idle') this.trigger();
+    // A robot that has just become idle (at the hub, at a bay, after an order) may take a trip, end one or start
+    // charging: plan soon rather than at the next period. Only on the change: idle robots report state every second,
+    // and a round per report would keep a 60-robot fleet planning non-stop.
+    const idle = view.health.kind === 'online' && view.health.mode === 'idle';
+    const key = idle ? `${view.dispatchState}|${view.orderId ?? ''}|${view.lastNodeId ?? ''}|${view.loads.length}` : '';
+    if (this.#idleKey.get(view.serial) === key) return;
+    this.#idleKey.set(view.serial, key);
+    if (idle) this.trigger();
   }
 
   #enqueue(job: () => Promise<void>): void {
@@ -370,6 +657,12 @@ export class DispatchLoop {
       await this.#apply(parcel.id, { type: 'unload', reason: 'returned to the hub undelivered' }, actor, 'returned');
       return;
     }
+    const trip = parcel.tripId === null ? undefined : await this.#o.trips.get(parcel.tripId);
+    if (trip?.recoverySinceMs != null) {
+      // Off a recovered robot: not the recipient's fault, so no attempt is counted and it keeps its age.
+      await this.#requeueRecovered(parcel, actor);
+      return;
+    }
     if (parcel.status === 'out_for_delivery' || parcel.status === 'awaiting_pickup') {
       await this.#apply(parcel.id, { type: 'return', reason: 'dispatcher' }, actor, 'returned');
     } else if (parcel.status !== 'returned') {
@@ -388,6 +681,32 @@ export class DispatchLoop {
       return this.#o.parcels.applyEventIn(tx, parcel.id, { type: 'requeue', reason: `re-delivery attempt ${decision.attempts + 1}` }, { actor });
     });
     this.#o.onParcelChanged?.(updated);
+  }
+
+  /** Puts a parcel of a recovered robot back in the queue with its original readyAt (replanAfterRobotFailure rule). */
+  async #requeueRecovered(parcel: Parcel, actor: string): Promise<boolean> {
+    const reason = `robot ${parcel.robotSerial ?? '?'} recovered to the hub`;
+    switch (parcel.status) {
+      case 'assigned':
+        await this.#apply(parcel.id, { type: 'unassign', reason }, actor, 'recovered');
+        break;
+      case 'loaded':
+        await this.#apply(parcel.id, { type: 'unload', reason }, actor, 'recovered');
+        break;
+      case 'out_for_delivery':
+      case 'awaiting_pickup':
+      case 'failed':
+        await this.#apply(parcel.id, { type: 'return', reason: 'robot_fault' }, actor, 'recovered');
+        await this.#apply(parcel.id, { type: 'requeue', reason }, actor, 'recovered');
+        break;
+      case 'returned':
+        await this.#apply(parcel.id, { type: 'requeue', reason }, actor, 'recovered');
+        break;
+      default:
+        return false;
+    }
+    this.#m.recovered.inc();
+    return true;
   }
 
   async #eta(e: TrackedEvent): Promise<number | undefined> {

@@ -15,7 +15,7 @@ import { hashToken, looksLikeToken } from '../auth/index.ts';
 import { EmbeddedBroker, hashRobotCredential } from '../broker/index.ts';
 import { LiveHub } from '../console/LiveHub.ts';
 import { consoleRouter } from '../console/consoleRouter.ts';
-import { createDispatchConfig, type DispatchConfig } from '../dispatch/index.ts';
+import { createDispatchConfig, type ChargingConfig, type DispatchConfig } from '../dispatch/index.ts';
 import { createHttpApp } from '../http/index.ts';
 import { WebhookDispatcher, Outbox } from '../notify/index.ts';
 import { createLogger, Metrics, type Logger } from '../observability/index.ts';
@@ -26,7 +26,7 @@ import { CampusModel } from './CampusModel.ts';
 import type { FleetServerConfig } from './config.ts';
 import { DispatchLoop } from './DispatchLoop.ts';
 import {
-  InstantActionRepository, OverrideRepository, SqlAlertRepository, SqlRobotRepository, SqlRobotStateRepository, SqlTokenRepository, TripRepository,
+  DockRepository, InstantActionRepository, OverrideRepository, SqlAlertRepository, SqlRobotRepository, SqlRobotStateRepository, SqlTokenRepository, TripRepository,
 } from './repos/index.ts';
 
 export interface FleetServerDeps {
@@ -45,6 +45,14 @@ export interface FleetServerDeps {
   codePolicy?: ParcelServiceOptions['codePolicy'];
   /** Tracker staleness threshold (default 5 s). */
   staleAfterMs?: number;
+  /** Charging thresholds (default fleet/dispatch defaultChargingConfig: charge below 30 %, leave at 90 %). */
+  charging?: Partial<ChargingConfig>;
+  /** Charging bays per dock place; default max(2, ceil(robots / (5 × dock places))). */
+  baysPerDock?: number;
+  /** Below this battery (%) with no free bay, a critical `no_free_dock` alert. Default 15. */
+  criticalBatteryPct?: number;
+  /** False leaves batteries alone (no robot is sent to charge). Default true. */
+  chargingEnabled?: boolean;
 }
 
 /** A running fleet server. */
@@ -167,6 +175,11 @@ export class FleetServer {
         periodMs: config.dispatchPeriodMs,
         ...(deps.waitForRecipientS === undefined ? {} : { waitForRecipientS: deps.waitForRecipientS }),
         onParcelChanged: (p) => publish({ type: 'parcel', parcel: parcelView(p) }),
+        docks: new DockRepository(store),
+        ...(deps.charging === undefined ? {} : { charging: deps.charging }),
+        ...(deps.baysPerDock === undefined ? {} : { baysPerDock: deps.baysPerDock }),
+        ...(deps.criticalBatteryPct === undefined ? {} : { criticalBatteryPct: deps.criticalBatteryPct }),
+        ...(deps.chargingEnabled === undefined ? {} : { chargingEnabled: deps.chargingEnabled }),
       });
       tracker.on('robotChanged', (r) => publish({ type: 'robot', robot: robotView(r, campus) }));
       tracker.on('alert', (change) => {
@@ -201,6 +214,7 @@ export class FleetServer {
       const apiDeps: ApiDeps = {
         clock, store, logger, parcels, robots, tokens, alerts, trips, overrides, instantActions, tracker, campus, publish,
         triggerDispatch: () => dispatch.trigger(),
+        recoverRobot: (serial, options) => dispatch.recoverRobot(serial, options),
       };
       const app = createHttpApp({
         clock, logger, metrics,

@@ -90,3 +90,20 @@ export function buildReturnOrder(input: {
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
+
+/**
+ * A two-node order without actions that drives the robot from one place to another (hub → charging bay, bay → hub).
+ * The first node carries `fromDeviationM` because the robot stands anywhere in the bay around it.
+ */
+export function buildMoveOrder(input: { orderId: string; mapId: string; from: OrderPlace; to: OrderPlace; fromDeviationM: number }): VdaBody<'order'> {
+  const { orderId, mapId, from, to } = input;
+  return {
+    orderId,
+    orderUpdateId: 0,
+    nodes: [
+      { nodeId: from.nodeId, sequenceId: 0, released: true, nodePosition: { x: round(from.x), y: round(from.y), theta: 0, mapId, allowedDeviationXy: input.fromDeviationM }, actions: [] },
+      { nodeId: to.nodeId, sequenceId: 2, released: true, nodePosition: { x: round(to.x), y: round(to.y), theta: 0, mapId }, actions: [] },
+    ],
+    edges: [{ edgeId: `${orderId}-e1`, sequenceId: 1, released: true, startNodeId: from.nodeId, endNodeId: to.nodeId, actions: [] }],
+  };
+}

@@ -18,6 +18,10 @@ export interface TripRecord {
   createdAtMs: number;
   startedAtMs: number | null;
   finishedAtMs: number | null;
+  /** The robot failed with parcels aboard: since when the trip awaits recovery (null: it does not). */
+  recoverySinceMs?: number | null;
+  /** When a dispatcher reported the robot back at the hub (null: not reported). */
+  recoveredAtMs?: number | null;
 }
 
 interface TripRow {
@@ -32,9 +36,12 @@ interface TripRow {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  recovery_since: number | null;
+  recovered_at: number | null;
 }
 
-const COLUMNS = 'id, robot_serial, status, order_id, order_update_id, stops, parcel_ids, order_body, created_at, started_at, finished_at';
+const INSERT_COLUMNS = 'id, robot_serial, status, order_id, order_update_id, stops, parcel_ids, order_body, created_at, started_at, finished_at';
+const COLUMNS = `${INSERT_COLUMNS}, recovery_since, recovered_at`;
 
 /** Trips in the `trips` table, and the dispatcher's view of waiting parcels. */
 export class TripRepository {
@@ -46,7 +53,7 @@ export class TripRepository {
 
   async insert(tx: Tx, trip: TripRecord): Promise<void> {
     await tx.execute(
-      `INSERT INTO trips (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO trips (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [trip.id, trip.robotSerial, trip.status, trip.orderId, trip.orderUpdateId, toJson(trip.stops), toJson(trip.parcels),
         trip.order === null ? null : toJson(trip.order), trip.createdAtMs, trip.startedAtMs, trip.finishedAtMs],
     );
@@ -66,6 +73,30 @@ export class TripRepository {
       [status, nowMs, id],
     );
     return rowCount === 1;
+  }
+
+  /** Marks a trip as awaiting the recovery of its failed robot (the first mark wins); false when it had ended. */
+  async markAwaitingRecovery(q: Queryable, id: string, sinceMs: number): Promise<boolean> {
+    const { rowCount } = await q.execute(
+      "UPDATE trips SET recovery_since = COALESCE(recovery_since, $1) WHERE id = $2 AND status IN ('planned', 'sent')",
+      [sinceMs, id],
+    );
+    return rowCount === 1;
+  }
+
+  /** A dispatcher reports the trip's robot back at the hub (it also counts as awaiting recovery from then). */
+  async markRecovered(q: Queryable, id: string, nowMs: number): Promise<boolean> {
+    const { rowCount } = await q.execute(
+      "UPDATE trips SET recovery_since = COALESCE(recovery_since, $1), recovered_at = $1 WHERE id = $2 AND status IN ('planned', 'sent')",
+      [nowMs, id],
+    );
+    return rowCount === 1;
+  }
+
+  /** Parcels waiting for a trip (received, not held): the planner's demand. */
+  async countWaiting(q: Queryable = this.#store): Promise<number> {
+    const [row] = await q.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM parcels WHERE status = 'received' AND held = 0");
+    return Number(row?.n ?? 0);
   }
 
   async get(id: string): Promise<TripRecord | undefined> {
@@ -128,5 +159,7 @@ function toTrip(r: TripRow): TripRecord {
     createdAtMs: Number(r.created_at),
     startedAtMs: r.started_at === null ? null : Number(r.started_at),
     finishedAtMs: r.finished_at === null ? null : Number(r.finished_at),
+    recoverySinceMs: r.recovery_since === null ? null : Number(r.recovery_since),
+    recoveredAtMs: r.recovered_at === null ? null : Number(r.recovered_at),
   };
 }

@@ -11,3 +11,5 @@ export { OverrideRepository } from './OverrideRepository.ts';
 export type { RobotOverride } from './OverrideRepository.ts';
 export { InstantActionRepository } from './InstantActionRepository.ts';
 export type { InstantActionRecord, InstantActionStatus } from './InstantActionRepository.ts';
+export { DockRepository } from './DockRepository.ts';
+export type { BayOccupancy, BayStatus } from './DockRepository.ts';

@@ -1,7 +1,8 @@
 /**
  * The schema, as an ordered list of migrations. A migration is never edited once shipped: a change is a new entry.
  * Statements are portable SQL (see Store.ts); times are BIGINT ms since the epoch, JSON is TEXT, booleans are 0/1.
- * Migration 2 adds what the fleet server needs (trips, overrides, robot states, instant actions).
+ * Migration 2 adds what the fleet server needs (trips, overrides, robot states, instant actions); migration 3 charging
+ * bay occupancy and the recovery marks of trips.
  */
 import { StoreError, type Store, type Tx } from './Store.ts';
 
@@ -158,6 +159,25 @@ export const migrations: readonly Migration[] = [
         result TEXT
       )`,
       'CREATE INDEX instant_actions_robot ON instant_actions (robot_serial, requested_at)',
+    ],
+  },
+  {
+    id: 3,
+    name: 'fleet server: charging bay occupancy, recovery of a failed robot\'s trip',
+    statements: [
+      // One row per occupied charging bay, so a restarted server knows who is on (or driving to) which bay.
+      `CREATE TABLE dock_bays (
+        bay_id TEXT PRIMARY KEY,
+        robot_serial TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL CHECK (status IN ('to_dock','charging','leaving')),
+        order_id TEXT NOT NULL,
+        reserved_at BIGINT NOT NULL,
+        docked_at BIGINT
+      )`,
+      // A trip whose robot failed with parcels aboard: since when it awaits recovery, and when a dispatcher reported it
+      // back at the hub. Its parcels are re-queued with their original age once they are off the robot.
+      'ALTER TABLE trips ADD COLUMN recovery_since BIGINT',
+      'ALTER TABLE trips ADD COLUMN recovered_at BIGINT',
     ],
   },
 ];
