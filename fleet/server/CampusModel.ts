@@ -42,9 +42,9 @@ export class CampusModel {
     this.travel = createMatrixTravelModel(places.map((p) => p.id), distancesM, speedMps);
   }
 
-  /** Campus name: the `mapId` of every node position in our orders. */
+  /** The campus's VDA 5050 `mapId` (`CampusMap.mapId`): the map of every node position in our orders. */
   get mapId(): string {
-    return this.map.name;
+    return this.map.mapId;
   }
 
   place(id: string): Place | undefined {

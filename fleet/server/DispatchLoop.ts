@@ -46,6 +46,8 @@ export interface DispatchLoopOptions {
   waitForRecipientS?: number;
   /** A robot within this distance of the hub node, idle, with no trip, is available at the hub. Default 10 m. */
   hubRadiusM?: number;
+  /** After a robot refuses a trip order, it gets no new trip for this long. Default 60 s. */
+  rejectionCooldownMs?: number;
   /** Robot energy model for the planner's battery check. */
   energy?: EnergyModel;
   /** Most waiting parcels considered per round. Default 2,000. */
@@ -83,6 +85,8 @@ const DEFAULT_ENERGY: EnergyModel = { capacityWh: 1000, whPerM: 0.05, idleW: 30 
 const RESEND_AFTER_MS = 30_000;
 
 /** Parcel statuses that mean "aboard a robot" for the failure rule. */
+/** VDA 5050 error types with which a robot refuses an order [VDA5050 §6.6.4.3]. */
+const REFUSALS: ReadonlySet<string> = new Set(['orderError', 'validationError', 'orderUpdateError', 'noRouteError']);
 const CARRIED: ReadonlySet<string> = new Set(['assigned', 'loaded', 'out_for_delivery', 'awaiting_pickup']);
 
 export class DispatchLoop {
@@ -96,6 +100,7 @@ export class DispatchLoop {
   #events: Promise<void> = Promise.resolve();
   #unsubscribe: Array<() => void> = [];
   #stopped = false;
+  #rejectedUntil = new Map<string, number>();
   readonly #docks: DockRepository;
   readonly #charging: ChargingConfig;
   /** serial → when startCharging / stopCharging / cancelOrder was last sent (throttles re-sends; lost on restart, harmlessly). */
@@ -120,6 +125,7 @@ export class DispatchLoop {
       events: m.counter('fleet_dispatch_parcel_events_total', 'Robot parcel events applied', ['kind', 'outcome']),
       charging: m.counter('fleet_dispatch_charging_total', 'Charging decisions carried out', ['decision']),
       recovered: m.counter('fleet_dispatch_recovered_parcels_total', 'Parcels requeued after their robot was recovered'),
+      rejected: m.counter('fleet_dispatch_orders_refused_total', 'Trip orders a robot refused (its parcels re-queued)'),
     };
   }
 
@@ -192,6 +198,7 @@ export class DispatchLoop {
     this.#m.rounds.inc();
     const active = await this.#o.trips.active();
     await this.#finishTrips(active);
+    await this.#handleRejections(active);
     await this.#handleFailures(active);
     await this.#recoverTrips(active);
     await this.#sendPlanned(active.filter((t) => t.status === 'planned'));
@@ -206,7 +213,11 @@ export class DispatchLoop {
     const { store, trips, overrides, tracker, campus, config, clock } = this.#o;
     const busy = new Set((await trips.active()).map((t) => t.robotSerial));
     // Robots on, going to or queued for a charging bay take no trip: the planner sees them as charging.
-    const robots = tracker.robots().map((r) => offLimits.has(r.serial) ? { ...this.#dispatchRobot(r, true), state: 'charging' as const } : this.#dispatchRobot(r, busy.has(r.serial)));
+    const now0 = clock.now();
+    // A robot that just refused an order sits out a cool-down, so a persistent refusal cannot loop plan → reject.
+    const coolingDown = (serial: string) => (this.#rejectedUntil.get(serial) ?? 0) > now0;
+    const robots = tracker.robots().map((r) => offLimits.has(r.serial) ? { ...this.#dispatchRobot(r, true), state: 'charging' as const }
+      : this.#dispatchRobot(r, busy.has(r.serial) || coolingDown(r.serial)));
     if (!robots.some((r) => r.state === 'idle_at_hub')) return [];
     const routeOverrides: Record<string, string[]> = {};
     for (const o of await overrides.robotOverrides()) if (o.route !== null && o.route.length > 0) routeOverrides[o.serial] = o.route;
@@ -307,6 +318,32 @@ export class DispatchLoop {
       this.#log.info('return order sent', { trip: trip.id, robot: trip.robotSerial, parcels: parcels.length });
     } catch (e) {
       this.#log.error('sending a return order failed; retrying next round', { trip: trip.id, error: e });
+    }
+  }
+
+  /**
+   * A robot that refused a trip's order [VDA5050 §6.6.4.3: it reports an orderError/validationError naming the
+   * order] never started it: the trip ends aborted and its parcels go straight back to the queue, keeping their age.
+   */
+  async #handleRejections(active: readonly TripRecord[]): Promise<void> {
+    const { tracker, trips, store, clock } = this.#o;
+    const now = clock.now();
+    for (const trip of active) {
+      if (trip.status !== 'sent') continue;
+      const view = tracker.robot(trip.robotSerial);
+      if (view === undefined || view.orderId === trip.orderId) continue;
+      const refusal = view.errors.find((e) => REFUSALS.has(e.errorType) &&
+        (e.errorReferences ?? []).some((r) => r.referenceKey === 'orderId' && r.referenceValue === trip.orderId));
+      if (refusal === undefined) continue;
+      if (!(await trips.end(store, trip.id, 'aborted', now))) continue;
+      for (const p of trip.parcels) {
+        await this.#apply(p.parcelId, { type: 'unassign', reason: `robot ${trip.robotSerial} refused order ${trip.orderId}: ${refusal.errorType}` }, 'dispatch');
+      }
+      this.#rejectedUntil.set(trip.robotSerial, now + (this.#o.rejectionCooldownMs ?? 60_000));
+      this.#m.rejected.inc();
+      this.#log.warn('robot refused a trip order; parcels re-queued', {
+        trip: trip.id, robot: trip.robotSerial, errorType: refusal.errorType, description: refusal.errorDescription,
+      });
     }
   }
 
