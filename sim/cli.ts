@@ -60,6 +60,7 @@ async function simulate(args: DayArgs | SweepArgs, campus: CampusMap, robots: nu
   let last = { simMs: 0, delivered: 0, waiting: 0, wallMs: 0 };
   const result = await runDay({
     campus, campusLabel: campusLabel(args.campus), parcels: args.parcels, robots, seed: args.seed, hours: args.hours,
+    compartments: args.compartments, drainHours: args.drainHours,
     onProgress: (p) => {
       if (args.quiet) return;
       if (view === undefined) {

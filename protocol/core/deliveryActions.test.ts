@@ -31,10 +31,10 @@ function detailsOf(action: Parameters<typeof decodeDeliveryAction>[0]) {
 }
 
 describe('delivery actions: encode/decode', () => {
-  it('round-trips every action through VDA 5050 actionParameters, as HARD actions', () => {
+  it('round-trips every action through VDA 5050 actionParameters; hand-overs SOFT, compartment work HARD', () => {
     for (const a of examples) {
       const vda = encodeDeliveryAction(a, `id-${a.actionType}`);
-      expect(vda.blockingType).toBe('HARD');
+      expect(vda.blockingType).toBe(a.actionType === 'handOverParcel' ? 'SOFT' : 'HARD');
       expect(vda.actionType).toBe(a.actionType);
       expect(decodeDeliveryAction(vda)).toEqual({ ok: true, value: a });
     }
@@ -107,8 +107,11 @@ describe('delivery actions: rejection of bad parameters, with paths', () => {
     expect(detailsOf(c)[0]!.message).toMatch(/non-empty array/);
   });
 
-  it('blockingType must be HARD, and other action types are not delivery actions', () => {
-    expect(detailsOf({ ...hand(), blockingType: 'NONE' })).toContainEqual({ path: '/blockingType', message: 'must be HARD for handOverParcel' });
+  it('[VDA5050 §6.12] blockingType: handOverParcel SOFT (or HARD, one at a time), the others HARD; other types are not delivery actions', () => {
+    expect(detailsOf({ ...hand(), blockingType: 'NONE' })).toContainEqual({ path: '/blockingType', message: 'must be SOFT or HARD for handOverParcel' });
+    expect(decodeDeliveryAction({ ...hand(), blockingType: 'HARD' }).ok).toBe(true);
+    const load = encodeDeliveryAction(examples[0]!, 'l');
+    expect(detailsOf({ ...load, blockingType: 'SOFT' })).toContainEqual({ path: '/blockingType', message: 'must be HARD for loadParcels' });
     expect(detailsOf({ actionType: 'pick', actionParameters: [] })[0]!.path).toBe('/actionType');
   });
 

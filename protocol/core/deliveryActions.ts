@@ -60,9 +60,20 @@ const MAX_ATTEMPTS_LIMIT = 20;
 const MAX_PARCELS = 64;
 
 /**
- * Every delivery action is HARD [VDA5050 §6.12]: the robot stands still and runs nothing else while a compartment
- * may be open.
+ * Blocking types of the delivery actions [VDA5050 §6.12], the first of each list being the one encodeDeliveryAction
+ * sends. Hub work (loadParcels, returnParcels) and maintenance are HARD: staff work the doors and nothing else runs.
+ * handOverParcel is SOFT: the robot must not drive, but all hand-overs of a stop run together, so a building's
+ * recipients are served in parallel and a no-show does not hold up the others. A HARD handOverParcel is still
+ * accepted: the robot then serves that stop's recipients one at a time.
  */
+export const DELIVERY_BLOCKING_TYPES: Readonly<Record<DeliveryActionType, readonly ('HARD' | 'SOFT')[]>> = {
+  loadParcels: ['HARD'],
+  handOverParcel: ['SOFT', 'HARD'],
+  returnParcels: ['HARD'],
+  openCompartment: ['HARD'],
+};
+
+/** The blocking type of the compartment actions worked at the hub (loadParcels, returnParcels, openCompartment). */
 export const DELIVERY_BLOCKING_TYPE = 'HARD';
 
 /**
@@ -135,7 +146,7 @@ export function decodeCodeHash(value: unknown): Result<CodeHash, string> {
  */
 export function encodeDeliveryAction(action: DeliveryAction, actionId: string, actionDescription?: string): Action {
   const actionParameters = toParameters(action);
-  const out: Action = { actionType: action.actionType, actionId, blockingType: DELIVERY_BLOCKING_TYPE, actionParameters };
+  const out: Action = { actionType: action.actionType, actionId, blockingType: DELIVERY_BLOCKING_TYPES[action.actionType][0]!, actionParameters };
   if (actionDescription !== undefined) out.actionDescription = actionDescription;
   const decoded = decodeDeliveryAction(out);
   if (!decoded.ok) throw decoded.error;
@@ -180,8 +191,9 @@ export function decodeDeliveryAction(
     bad('/actionType', `is not a delivery action (${DELIVERY_ACTION_TYPES.join(', ')})`);
     return fail();
   }
-  if (action.blockingType !== undefined && action.blockingType !== DELIVERY_BLOCKING_TYPE) {
-    bad('/blockingType', `must be ${DELIVERY_BLOCKING_TYPE} for ${action.actionType}`);
+  const blocking: readonly string[] = DELIVERY_BLOCKING_TYPES[action.actionType];
+  if (action.blockingType !== undefined && !blocking.includes(action.blockingType)) {
+    bad('/blockingType', `must be ${blocking.join(' or ')} for ${action.actionType}`);
   }
   const params = new Map<string, { value: unknown; path: string }>();
   const list = action.actionParameters ?? [];

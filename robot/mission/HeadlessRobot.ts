@@ -157,9 +157,9 @@ export class HeadlessRobot {
     this.runner.attach({ motion: this.motion, compartments: this.compartments, charger: this.charger });
   }
 
-  /** The robot's keypad: a recipient types a code. */
-  enterCode(code: string): { result: KeypadResult; attemptsLeft?: number } {
-    return this.runner.enterCode(code);
+  /** The robot's keypad: a recipient types a code, for `parcelId` when several hand-overs wait at the stop. */
+  enterCode(code: string, parcelId?: string): { result: KeypadResult; attemptsLeft?: number } {
+    return this.runner.enterCode(code, parcelId);
   }
 
   dispose(): void {

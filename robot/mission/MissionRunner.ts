@@ -26,10 +26,10 @@ export interface ChargerPort {
   stop(): void;
 }
 
-/** The recipient-facing keypad display. */
+/** The recipient-facing keypad display: it lists the parcels waiting for their code (several at one stop). */
 export interface KeypadPort {
   show(parcelId: string): void;
-  hide(): void;
+  hide(parcelId: string): void;
 }
 
 export type MissionNotice = 'state' | 'factsheet';
@@ -117,9 +117,12 @@ export class MissionRunner {
     return first ?? [];
   }
 
-  /** A code typed on the keypad; returns what the keypad should show. */
-  enterCode(code: string): { result: KeypadResult; attemptsLeft?: number } {
-    const fx = this.dispatch({ type: 'keypadEntry', code });
+  /**
+   * A code typed on the keypad for `parcelId` (scanned from the recipient's notification or typed); without it, for
+   * the one hand-over waiting. Returns what the keypad should show.
+   */
+  enterCode(code: string, parcelId?: string): { result: KeypadResult; attemptsLeft?: number } {
+    const fx = this.dispatch(parcelId === undefined ? { type: 'keypadEntry', code } : { type: 'keypadEntry', parcelId, code });
     const fb = fx.find((f): f is Extract<MissionEffect, { type: 'keypadFeedback' }> => f.type === 'keypadFeedback');
     if (fb === undefined) return { result: 'not_waiting' };
     return fb.attemptsLeft === undefined ? { result: fb.result } : { result: fb.result, attemptsLeft: fb.attemptsLeft };
@@ -151,7 +154,7 @@ export class MissionRunner {
         return;
       case 'keypad':
         if (f.show) this.#keypad?.show(f.parcelId);
-        else this.#keypad?.hide();
+        else this.#keypad?.hide(f.parcelId);
         return;
       case 'keypadFeedback':
         return;

@@ -5,7 +5,7 @@ import { campusLabel, parseSimArgs } from './parseSimArgs.ts';
 describe('parseSimArgs', () => {
   it('fills the defaults of the headline command', () => {
     const r = parseSimArgs(['day', '--campus', 'zju', '--parcels', '30000', '--robots', '60', '--seed', '1']);
-    expect(r).toEqual({ ok: true, value: expect.objectContaining({ command: 'day', campus: 'zju', parcels: 30_000, robots: 60, seed: 1, hours: 18, fidelity: 'fleet', mode: 'fast', out: 'out/sim-zju-1' }) });
+    expect(r).toEqual({ ok: true, value: expect.objectContaining({ command: 'day', campus: 'zju', parcels: 30_000, robots: 60, seed: 1, hours: 18, compartments: 24, drainHours: 6, fidelity: 'fleet', mode: 'fast', out: 'out/sim-zju-1' }) });
   });
 
   it('parses a sweep list, sorted and de-duplicated', () => {
@@ -22,6 +22,8 @@ describe('parseSimArgs', () => {
     [['day', '--broker', 'mqtt://localhost:1883'], /only applies to --mode wire/],
     [['day', '--hours', '0'], /--hours/],
     [['day', '--seed'], /needs a value/],
+    [['day', '--compartments', '0'], /--compartments must be an integer in 1..64/],
+    [['day', '--drain-hours', '-1'], /--drain-hours must be a number in \[0, 24\]/],
     [['day', 'zju'], /unexpected argument/],
     [['sweep', '--robots', '30,x'], /comma-separated/],
     [['sweep', '--fidelity', 'full'], /unknown flag --fidelity/],

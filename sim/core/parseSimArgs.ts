@@ -7,6 +7,10 @@ export interface DayArgs {
   robots: number;
   seed: number;
   hours: number;
+  /** Lockers per robot. */
+  compartments: number;
+  /** Most hours run past the day to resolve the last parcels (the hard stop). */
+  drainHours: number;
   fidelity: 'fleet' | 'full';
   mode: 'fast' | 'wire';
   broker: string | undefined;
@@ -22,6 +26,8 @@ export interface SweepArgs {
   robotCounts: number[];
   seed: number;
   hours: number;
+  compartments: number;
+  drainHours: number;
   out: string;
   quiet: boolean;
 }
@@ -29,17 +35,19 @@ export interface SweepArgs {
 export type SimArgs = DayArgs | SweepArgs | { command: 'help' };
 
 export const SIM_USAGE = `Usage:
-  sim day   [--campus zju|swjtu|FILE] [--parcels N] [--robots N] [--seed N] [--hours H]
-            [--fidelity fleet|full] [--mode fast|wire] [--broker mqtt://HOST:PORT] [--speedup X]
+  sim day   [--campus zju|swjtu|FILE] [--parcels N] [--robots N] [--seed N] [--hours H] [--compartments N]
+            [--drain-hours H] [--fidelity fleet|full] [--mode fast|wire] [--broker mqtt://HOST:PORT] [--speedup X]
             [--out DIR] [--quiet]
-  sim sweep [--campus …] [--parcels N] [--robots 30,40,60,80] [--seed N] [--hours H] [--out DIR] [--quiet]
-Defaults: --campus zju --parcels 30000 --robots 60 --seed 1 --hours 18 --fidelity fleet --mode fast
+  sim sweep [--campus …] [--parcels N] [--robots 30,40,60,80] [--seed N] [--hours H] [--compartments N]
+            [--drain-hours H] [--out DIR] [--quiet]
+Defaults: --campus zju --parcels 30000 --robots 60 --seed 1 --hours 18 --compartments 24 --drain-hours 6
+          --fidelity fleet --mode fast
           --out out/sim-<campus>-<seed> (sweep: out/sweep-<campus>-<seed>)
 Exit code: 0 the day passed validation, 1 it failed, 2 usage error.`;
 
 const FLAGS: Record<'day' | 'sweep', ReadonlySet<string>> = {
-  day: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'fidelity', 'mode', 'broker', 'speedup', 'out', 'quiet']),
-  sweep: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'out', 'quiet']),
+  day: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'compartments', 'drain-hours', 'fidelity', 'mode', 'broker', 'speedup', 'out', 'quiet']),
+  sweep: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'compartments', 'drain-hours', 'out', 'quiet']),
 };
 const BOOLEAN = new Set(['quiet']);
 
@@ -78,6 +86,12 @@ export function parseSimArgs(argv: readonly string[]): Result<SimArgs, string> {
   const hoursRaw = flags.get('hours') ?? '18';
   const hours = Number(hoursRaw);
   if (!Number.isFinite(hours) || hours <= 0 || hours > 48) return err(`--hours must be a number in (0, 48], got '${hoursRaw}'`);
+  const compartments = int('compartments', 24, 1, 64);
+  if (!compartments.ok) return compartments;
+  const drainRaw = flags.get('drain-hours') ?? '6';
+  const drainHours = Number(drainRaw);
+  if (!/^\d+(\.\d+)?$/.test(drainRaw) || drainHours > 24) return err(`--drain-hours must be a number in [0, 24], got '${drainRaw}'`);
+  const common = { compartments: compartments.value, drainHours };
   const quiet = flags.has('quiet');
   const label = campusLabel(campus);
 
@@ -86,7 +100,7 @@ export function parseSimArgs(argv: readonly string[]): Result<SimArgs, string> {
     const counts = raw.split(',').map((s) => s.trim());
     if (counts.some((c) => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > 999)) return err(`--robots must be a comma-separated list of integers in 1..999, got '${raw}'`);
     const robotCounts = [...new Set(counts.map(Number))].sort((a, b) => a - b);
-    return ok({ command, campus, parcels: parcels.value, robotCounts, seed: seed.value, hours, quiet, out: flags.get('out') ?? `out/sweep-${label}-${seed.value}` });
+    return ok({ command, campus, parcels: parcels.value, robotCounts, seed: seed.value, hours, ...common, quiet, out: flags.get('out') ?? `out/sweep-${label}-${seed.value}` });
   }
   const robots = int('robots', 60, 1, 999);
   if (!robots.ok) return robots;
@@ -101,7 +115,7 @@ export function parseSimArgs(argv: readonly string[]): Result<SimArgs, string> {
   const speedup = Number(speedupRaw);
   if (!Number.isFinite(speedup) || speedup <= 0) return err(`--speedup must be a number > 0, got '${speedupRaw}'`);
   return ok({
-    command, campus, parcels: parcels.value, robots: robots.value, seed: seed.value, hours, fidelity, mode, broker, speedup, quiet,
+    command, campus, parcels: parcels.value, robots: robots.value, seed: seed.value, hours, ...common, fidelity, mode, broker, speedup, quiet,
     out: flags.get('out') ?? `out/sim-${label}-${seed.value}`,
   });
 }

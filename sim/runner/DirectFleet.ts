@@ -64,7 +64,8 @@ interface FleetRobot {
   last: State | undefined;
   bay: DockBay | undefined;
   dockedAtMs: number | undefined;
-  trip: { parcels: { parcelId: string; compartment: number }[] } | undefined;
+  /** The trip under way; `etaAfterDepartMs`: when each parcel's stop is reached, counted from leaving the hub. */
+  trip: { parcels: { parcelId: string; compartment: number }[]; etaAfterDepartMs: Map<string, number>; departedAtMs?: number } | undefined;
 }
 
 interface FleetParcel {
@@ -131,6 +132,11 @@ export class DirectFleet {
     return this.#parcels.get(parcelId)?.code;
   }
 
+  /** Parcels received and neither delivered nor returned yet (at the hub or on a robot). */
+  get unresolvedCount(): number {
+    return this.#parcels.size;
+  }
+
   /** Parcels waiting at the hub (not on a robot). */
   get waitingCount(): number {
     return this.#waiting.size;
@@ -194,20 +200,30 @@ export class DirectFleet {
         this.#requeue(parcel, e.atMs);
         this.#o.recorder.event({ tMs: e.atMs, kind: 'load_failed', serial: robot.serial, parcelId: e.parcelId, detail: e.reason ?? '' });
         return;
-      case 'out_for_delivery':
+      case 'out_for_delivery': {
         rec.outForDeliveryAtMs ??= e.atMs;
+        // The notification at departure, with the planned ETA, so the recipient is there when the robot is.
+        const trip = robot.trip;
+        const after = trip?.etaAfterDepartMs.get(e.parcelId);
+        if (trip === undefined || after === undefined) return;
+        trip.departedAtMs ??= e.atMs;
+        this.#o.recipients.announce(e.parcelId, parcel.code, e.atMs + after);
         return;
+      }
       case 'awaiting_pickup':
         rec.awaitingPickupAtMs = e.atMs;
-        // The notification: the recipient learns that the robot waits at their drop point.
-        this.#o.recipients.notify(e.parcelId, parcel.code, this.#o.keypadOf(robot.serial));
+        this.#updateEtas(robot, e.parcelId, e.atMs);
+        // Without an announcement, the recipient learns only now that the robot waits at their drop point.
+        if (!this.#o.recipients.robotArrived(e.parcelId, this.#o.keypadOf(robot.serial))) {
+          this.#o.recipients.notify(e.parcelId, parcel.code, this.#o.keypadOf(robot.serial));
+        }
         return;
       case 'delivered':
         rec.deliveredAtMs = e.atMs;
         this.#parcels.delete(e.parcelId);
         return;
       case 'delivery_failed':
-        parcel.failure = 'recipient_absent';
+        parcel.failure = 'recipient_no_show';
         return;
       case 'locked':
         parcel.failure = 'code_lockout';
@@ -219,6 +235,21 @@ export class DirectFleet {
       case 'return_failed':
         this.#o.recorder.event({ tMs: e.atMs, kind: 'return_failed', serial: robot.serial, parcelId: e.parcelId, detail: e.reason ?? '' });
         return;
+    }
+  }
+
+  /**
+   * The robot reached `parcelId`'s stop at `atMs`: the recipients of the later stops get the ETA moved by how far the
+   * robot is ahead of or behind plan (the "your robot is N minutes away" update).
+   */
+  #updateEtas(robot: FleetRobot, parcelId: string, atMs: number): void {
+    const trip = robot.trip;
+    const here = trip?.etaAfterDepartMs.get(parcelId);
+    if (trip?.departedAtMs === undefined || here === undefined) return;
+    const shiftMs = atMs - (trip.departedAtMs + here);
+    if (shiftMs === 0) return;
+    for (const [id, after] of trip.etaAfterDepartMs) {
+      if (after > here) this.#o.recipients.updateEta(id, trip.departedAtMs + after + shiftMs);
     }
   }
 
@@ -391,7 +422,9 @@ export class DirectFleet {
           parcels: s.parcelIds.map((id) => ({ parcelId: id, compartment: compartmentOf.get(id)! })),
         })),
       });
-      robot.trip = { parcels };
+      const etaAfterDepartMs = new Map<string, number>();
+      for (const s of trip.stops) for (const id of s.parcelIds) etaAfterDepartMs.set(id, s.etaMs - trip.departAtMs);
+      robot.trip = { parcels, etaAfterDepartMs };
       this.stats.trips++;
       this.#send(robot, 'trip', order);
     }

@@ -116,18 +116,18 @@ export class SimRobot {
   /** What the robot is doing, for the day's samples. */
   activity(): SimRobotActivity {
     if (this.motion.driving) return 'driving';
-    if (this.keypad.showing !== undefined) return 'waiting_handover';
+    if (this.keypad.showing.size > 0) return 'waiting_handover';
     if (this.compartments.openFor('load')) return 'loading';
     if (this.compartments.openFor('return')) return 'unloading';
     if (this.battery.charging) return 'charging';
     return 'idle';
   }
 
-  /** The recipient's keypad. */
-  enterCode(code: string): { result: KeypadResult; attemptsLeft?: number } {
+  /** The recipient's keypad: the parcel id comes from the QR code of their notification, then the code. */
+  enterCode(code: string, parcelId?: string): { result: KeypadResult; attemptsLeft?: number } {
     this.keypad.entry = code;
     try {
-      return this.runner.enterCode(code);
+      return this.runner.enterCode(code, parcelId);
     } finally {
       this.keypad.entry = undefined;
     }
@@ -271,16 +271,16 @@ export class SimCompartments implements CompartmentPort {
   }
 }
 
-/** The keypad display: which parcel it asks a code for, if any. */
+/** The keypad display: the parcels it asks a code for (all hand-overs of a stop wait together). */
 export class SimKeypad implements KeypadPort {
-  showing: string | undefined;
+  readonly showing = new Set<string>();
   /** The code being typed right now (set only during an entry). */
   entry: string | undefined;
   show(parcelId: string): void {
-    this.showing = parcelId;
+    this.showing.add(parcelId);
   }
-  hide(): void {
-    this.showing = undefined;
+  hide(parcelId: string): void {
+    this.showing.delete(parcelId);
   }
 }
 

@@ -43,6 +43,36 @@ describe('runDay (fast mode, fleet fidelity)', () => {
     expect(c['parcels.jsonl']).not.toBe(a['parcels.jsonl']);
   }, 60_000);
 
+  it('serves the recipients of one stop in parallel, announced at departure', async () => {
+    const r = await runDay({ campus, parcels: 60, robots: 3, hours: 3, seed: 2 });
+    expect(r.recipients.announced).toBeGreaterThanOrEqual(r.recipients.accepted);
+    const stops = new Map<string, Array<{ waitMs: number; awaitMs: number; doneMs: number }>>();
+    for (const p of r.record.parcels) {
+      if (p.deliveredAtMs === undefined || p.awaitingPickupAtMs === undefined) continue;
+      const key = `${p.destination}@${p.awaitingPickupAtMs}`;
+      const list = stops.get(key) ?? [];
+      list.push({ waitMs: p.deliveredAtMs - p.awaitingPickupAtMs, awaitMs: p.awaitingPickupAtMs, doneMs: p.deliveredAtMs });
+      stops.set(key, list);
+    }
+    const shared = [...stops.values()].filter((l) => l.length >= 2);
+    expect(shared.length).toBeGreaterThan(0);
+    // One at a time, a stop would last the sum of its hand-overs; in parallel it lasts about the longest one.
+    const overlapped = shared.filter((l) => Math.max(...l.map((x) => x.doneMs)) - l[0]!.awaitMs < l.reduce((t, x) => t + x.waitMs, 0));
+    expect(overlapped.length).toBe(shared.length);
+  }, 30_000);
+
+  it('runs past the window until the parcels are resolved, and reports what the hard stop leaves as unresolved', async () => {
+    const drained = await runDay({ campus, parcels: 30, robots: 2, hours: 1, seed: 5 });
+    const startMs = drained.record.params.startMs;
+    expect(computeKpis(drained.record).parcelsUnresolved).toBe(0);
+    expect(drained.record.params.endMs).toBeGreaterThan(startMs + 3_600_000);
+    expect(validateDay(drained.record).passed).toBe(true);
+    const stopped = await runDay({ campus, parcels: 30, robots: 1, hours: 1, drainHours: 0.25, seed: 5 });
+    expect(stopped.record.params.endMs).toBe(startMs + 1.25 * 3_600_000);
+    expect(computeKpis(stopped.record).parcelsUnresolved).toBeGreaterThan(0);
+    expect(validateDay(stopped.record).failures.map((f) => f.rule)).toContain('parcels-accounted');
+  }, 30_000);
+
   it('rejects a fleet of no robots', async () => {
     await expect(runDay({ campus, parcels: 1, robots: 0, seed: 1 })).rejects.toThrow(/robots must be 1..999/);
   });

@@ -7,7 +7,9 @@
 import { VirtualClock } from '../../clock/index.ts';
 import { AppError } from '../../common/core/AppError.ts';
 import { Random } from '../../common/core/Random.ts';
-import { createDispatchConfig, createMatrixTravelModel, defaultChargingConfig, type ChargingConfig } from '../../fleet/dispatch/index.ts';
+import {
+  createDispatchConfig, createMatrixTravelModel, defaultChargingConfig, type ChargingConfig, type DispatchConfig,
+} from '../../fleet/dispatch/index.ts';
 import type { CampusMap, Place } from '../../maps/index.ts';
 import { MessageBuilder } from '../../protocol/index.ts';
 import { defaultFactsheet, VdaBridge } from '../../robot/bridge/index.ts';
@@ -28,12 +30,18 @@ export interface DayConfig {
   seed: number;
   /** Simulated hours from dayStartMs. Default 18 (06:30 → 00:30); arrivals fill the window less a drain at the end. */
   hours?: number;
+  /**
+   * After the day's window the sim runs on until every arrived parcel is delivered or returned, but at most this
+   * many hours (the hard stop); whatever is left then is reported unresolved. Default 6.
+   */
+  drainHours?: number;
   /** Clock time the day starts, ms since midnight. Default 06:30. */
   dayStartMs?: number;
   /** Cruise speed, m/s. Default 1.5. */
   speedMps?: number;
+  /** Lockers per robot (campus delivery robots of this kind carry 20–30). Default 24. */
   compartments?: number;
-  /** Hub staff time per parcel loaded or unloaded, s. Default 20. */
+  /** Hub staff time per parcel loaded or unloaded, s. Default 5 (staff fill a rack of open lockers). */
   loadPerParcelS?: number;
   /** A recipient takes the parcel and closes the door in, s. Default 10. */
   takeParcelS?: number;
@@ -52,6 +60,8 @@ export interface DayConfig {
   samplePeriodMs?: number;
   /** How long a robot waits for a recipient, s. Default 600. */
   waitForRecipientS?: number;
+  /** Dispatch planner overrides on top of the sim's defaults (simDispatchDefaults). */
+  dispatch?: Partial<Omit<DispatchConfig, 'hub'>>;
   recipients?: Partial<RecipientConfig>;
   /** Replaces the default demand shape (its `parcels` wins over `parcels` above). */
   demand?: DemandConfig;
@@ -86,6 +96,22 @@ export class DayConfigError extends AppError {}
 const H = 3_600_000;
 const MANUFACTURER = 'CampusSim';
 
+/**
+ * The planner as the campus day runs it: a trip may last 2 h (a 1 kWh robot drives ~3 km and idles 2 h on a fifth
+ * of its battery), hub staff load 5 s per parcel, a stop's recipients — told the ETA at departure and served in
+ * parallel — keep the robot about 4 min whatever their number, and loads are whole buildings (`byPlace`). A parcel
+ * whose recipient did not come gets one more try the same day; after that it waits at the hub for the next day's
+ * delivery, which is beyond the simulated day: it is booked returned with the reason `recipient_no_show`.
+ */
+export const simDispatchDefaults: Partial<Omit<DispatchConfig, 'hub'>> = {
+  maxTripDurationS: 7200,
+  loadPerParcelS: 5,
+  handoverDwellS: 240,
+  handoverPerParcelS: 5,
+  selection: 'byPlace',
+  maxDeliveryAttempts: 2,
+};
+
 /** Runs one day; see DayConfig for the knobs. */
 export async function runDay(config: DayConfig): Promise<DayResult> {
   const { campus } = config;
@@ -103,7 +129,13 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   const startMs = config.dayStartMs ?? 6.5 * H;
   const endMs = startMs + hours * H;
   const speedMps = config.speedMps ?? 1.5;
-  const compartments = config.compartments ?? 6;
+  const compartments = config.compartments ?? 24;
+  const loadPerParcelS = config.loadPerParcelS ?? 5;
+  const drainHours = config.drainHours ?? 6;
+  if (!(drainHours >= 0 && drainHours <= 24)) throw new DayConfigError('SIM_CONFIG', `runDay: drainHours must be in [0, 24], got ${drainHours}`);
+  if (!Number.isInteger(compartments) || compartments < 1 || compartments > 64) {
+    throw new DayConfigError('SIM_CONFIG', `runDay: compartments must be an integer in 1..64, got ${compartments}`);
+  }
   const battery: BatteryModel = { ...defaultBatteryModel, ...config.battery };
   const samplePeriodMs = config.samplePeriodMs ?? 10_000;
   const root = new Random(config.seed);
@@ -151,7 +183,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
     const robot = new SimRobot({
       serial, clock, routes, speedMps, compartments, battery,
       start: { x: hubPos.x, y: hubPos.y, theta: 0, mapId: campus.name },
-      loadPerParcelS: config.loadPerParcelS ?? 20, takeParcelS: config.takeParcelS ?? 10,
+      loadPerParcelS, takeParcelS: config.takeParcelS ?? 10,
       docks: dockPlaces.map(nodePos),
       hooks: {
         onLeg: (s, leg) => {
@@ -184,7 +216,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
       recorder.parcel(parcelId).codeAttempts++;
     },
   });
-  const dispatchConfig = createDispatchConfig({ hub: hub.id, loadPerParcelS: config.loadPerParcelS ?? 20 });
+  const dispatchConfig = createDispatchConfig({ ...simDispatchDefaults, loadPerParcelS, ...config.dispatch, hub: hub.id });
   fleet = new DirectFleet({
     clock, client: broker.connect('fleet'), campus, hub, bays, travel, config: dispatchConfig,
     charging: { ...defaultChargingConfig, ...config.charging },
@@ -192,6 +224,8 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
     serials, compartments, manufacturer: MANUFACTURER, recorder, recipients, random: codeRandom,
     keypadOf: (serial) => robotBySerial.get(serial)!,
     waitForRecipientS: config.waitForRecipientS ?? 600,
+    // The whole shelf (bounded): full building loads need every parcel for a building in view, not the oldest few.
+    maxClaim: 5000,
   });
   await fleet.start();
   for (const b of bridges) await b.start();
@@ -246,11 +280,20 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
     events += clock.runUntil(t);
     if (config.onProgress) progress();
   }
+  // Past the window: on until every parcel is resolved, or the hard stop.
+  const hardStopMs = endMs + drainHours * H;
+  const open = () => next < arrivals.length || fleet.unresolvedCount > 0;
+  while (open() && clock.now() < hardStopMs) {
+    events += clock.runUntil(Math.min(hardStopMs, clock.now() + Math.min(stepMs, 60_000)));
+    if (config.onProgress) progress();
+  }
+  const stopMs = clock.now();
+  recorder.params.endMs = stopMs;
 
   fleet.stop();
   for (const r of robots) {
     const totals = recorder.robot(r.serial);
-    r.battery.pctAt(endMs);
+    r.battery.pctAt(stopMs);
     totals.energyWh = r.battery.usedWh;
     totals.busyMs = busyMs.get(r.serial) ?? 0;
     r.dispose();

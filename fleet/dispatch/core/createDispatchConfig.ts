@@ -13,6 +13,7 @@ export const defaultDispatchConfig: Omit<DispatchConfig, 'hub'> = {
   redeliveryDelayS: 1800,
   robotFailureTimeoutS: 300,
   exactStopLimit: 10,
+  selection: 'oldest',
 };
 
 /**
@@ -43,6 +44,9 @@ export function createDispatchConfig(partial: Partial<DispatchConfig> & { hub: s
   }
   if (!Number.isInteger(config.exactStopLimit) || config.exactStopLimit < 1 || config.exactStopLimit > 14) {
     throw new DispatchConfigError(`dispatch config: exactStopLimit must be an integer in [1, 14] (Held–Karp is 2^n·n²), got ${config.exactStopLimit}`);
+  }
+  if (config.selection !== 'oldest' && config.selection !== 'byPlace') {
+    throw new DispatchConfigError(`dispatch config: selection must be 'oldest' or 'byPlace', got ${String(config.selection)}`);
   }
   if (config.hub === '') throw new DispatchConfigError('dispatch config: hub must be a place id');
   return config;

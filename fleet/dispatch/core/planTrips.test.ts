@@ -63,6 +63,19 @@ describe('planTrips', () => {
     expect(r.unassigned).toEqual([{ parcelId: 'new-near', reason: { kind: 'no_capacity' } }]);
   });
 
+  it("selection 'byPlace': the oldest parcel's building goes with all its parcels, then the next oldest's", () => {
+    // Oldest first, these four would go to four buildings; by place, the robot takes two buildings' worth.
+    const parcels = [parcel('a-old', 'a', 900), parcel('far-1', 'far', 800), parcel('b-1', 'b', 700), parcel('c-1', 'c', 600),
+      parcel('a-new', 'a', 10), parcel('far-2', 'far', 5), parcel('a-new2', 'a', 1)];
+    const r = planTrips({ nowMs: NOW, parcels, robots: [robot('r1', { compartments: 4 })], travel: line }, bareConfig({ selection: 'byPlace' }));
+    expect(r.trips).toHaveLength(1);
+    expect(r.trips[0]!.stops.map((s) => [s.place, s.parcelIds.length])).toEqual([['a', 3], ['far', 1]]);
+    expect(r.unassigned.map((u) => [u.parcelId, u.reason.kind])).toEqual([['b-1', 'no_capacity'], ['c-1', 'no_capacity'], ['far-2', 'no_capacity']]);
+    everyParcelOnce(r, parcels);
+    const oldest = planTrips({ nowMs: NOW, parcels, robots: [robot('r1', { compartments: 4 })], travel: line }, bareConfig());
+    expect(oldest.trips[0]!.stops).toHaveLength(4);
+  });
+
   it('puts priority before age', () => {
     const parcels = [parcel('old', 'a', 3600), parcel('urgent', 'b', 0, { priority: 1 })];
     const r = planTrips({ nowMs: NOW, parcels, robots: [robot('r1', { compartments: 1 })], travel: line }, bareConfig());

@@ -133,8 +133,11 @@ export function planTrips(input: PlanInput, config: DispatchConfig, options: Pla
     capacityLeft -= take.length;
     seeds.push(groupByPlace(take, local.index).map((g) => ({ ...g, pinnedRobot: serial })));
   }
-  const selected = free.slice(0, Math.max(0, capacityLeft));
-  for (const p of free.slice(selected.length)) reasonOf(p, { kind: 'no_capacity' });
+  const selected = config.selection === 'byPlace' ? selectByPlace(free, capacityLeft) : free.slice(0, Math.max(0, capacityLeft));
+  if (selected.length < free.length) {
+    const chosen = new Set(selected);
+    for (const p of free) if (!chosen.has(p)) reasonOf(p, { kind: 'no_capacity' });
+  }
 
   const freeRobots = [...avail.values()].filter((a) => !a.pinned);
   const fullLoad = freeRobots.reduce((m, a) => Math.max(m, a.robot.compartments), 0);
@@ -336,6 +339,28 @@ export function planTrips(input: PlanInput, config: DispatchConfig, options: Pla
 
 function cmpStr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Up to `capacity` parcels, place by place: the most urgent parcel's place with all its parcels (most urgent first),
+ * then the most urgent remaining parcel's place, and so on. Keeps age order between places, fills stops within one.
+ */
+function selectByPlace(urgencySorted: readonly WaitingParcel[], capacity: number): WaitingParcel[] {
+  const byPlace = new Map<PlaceId, WaitingParcel[]>();
+  for (const p of urgencySorted) {
+    const list = byPlace.get(p.destination);
+    if (list) list.push(p);
+    else byPlace.set(p.destination, [p]);
+  }
+  const out: WaitingParcel[] = [];
+  for (const p of urgencySorted) {
+    if (out.length >= capacity) break;
+    const list = byPlace.get(p.destination);
+    if (list === undefined) continue;
+    byPlace.delete(p.destination);
+    for (const q of list.slice(0, capacity - out.length)) out.push(q);
+  }
+  return out;
 }
 
 function groupByPlace(parcels: readonly WaitingParcel[], index: ReadonlyMap<PlaceId, number>): Group[] {

@@ -74,6 +74,12 @@ export interface DispatchConfig {
   robotFailureTimeoutS: number;
   /** Trips with at most this many stops are ordered exactly (Held–Karp); longer ones by 2-opt + or-opt. */
   exactStopLimit: number;
+  /**
+   * How parcels are chosen for the free compartments. `oldest`: the oldest parcels, wherever they go. `byPlace`: the
+   * oldest parcel's place with every other parcel waiting for it, then the next oldest parcel's place, and so on —
+   * full single-building loads, many recipients per stop, when the shelf holds more than the fleet can carry.
+   */
+  selection: 'oldest' | 'byPlace';
 }
 
 /** Per call (rmf_task's Options). */

@@ -316,6 +316,96 @@ describe('MissionExecutor: delivery actions', () => {
   });
 });
 
+/** Two parcels for one building: P-1 (compartment 0) and P-2 (compartment 1), both handed over at `drop`. */
+function twoAtOneStop(waitS = 600) {
+  const t = setup();
+  t.send({ type: 'order', order: makeOrder('o1', 0, [
+    { id: 'hub', actions: [load('l', [{ parcelId: 'P-1', compartment: 0 }, { parcelId: 'P-2', compartment: 1 }])] },
+    { id: 'drop', actions: [handOver('h1', 'P-1', 0, waitS), handOver('h2', 'P-2', 1, waitS)] },
+    { id: 'hub' },
+  ]) });
+  t.close(0, true);
+  t.close(1, true);
+  t.arrive();
+  return t;
+}
+
+describe('MissionExecutor: parallel hand-overs at a stop [VDA5050 §6.12 SOFT]', () => {
+  it('starts every hand-over of the stop at once and serves two recipients concurrently', () => {
+    const t = twoAtOneStop();
+    expect([t.status('h1')?.actionStatus, t.status('h2')?.actionStatus]).toEqual(['RUNNING', 'RUNNING']);
+    expect(t.log.filter((f) => f.type === 'keypad' && f.show).map((f) => f.type === 'keypad' && f.parcelId)).toEqual(['P-1', 'P-2']);
+    // The second recipient is first; both doors are open together.
+    expect(t.send({ type: 'keypadEntry', parcelId: 'P-2', code: CODE })).toContainEqual({ type: 'keypadFeedback', result: 'accepted' });
+    expect(t.send({ type: 'keypadEntry', parcelId: 'P-1', code: CODE })).toContainEqual({ type: 'keypadFeedback', result: 'accepted' });
+    expect(t.log.filter((f) => f.type === 'openCompartment' && f.purpose === 'handOver').map((f) => f.type === 'openCompartment' && f.compartment)).toEqual([1, 0]);
+    t.close(1, false);
+    expect(t.ex.driving).toBe(false); // P-1's door is still open
+    t.close(0, false);
+    expect([t.status('h1')?.actionStatus, t.status('h2')?.actionStatus]).toEqual(['FINISHED', 'FINISHED']);
+    expect(t.lastDrive()).toMatchObject({ nodeId: 'hub', sequenceId: 4 });
+  });
+
+  it('a no-show does not delay the other recipient; the robot leaves at the no-show deadline', () => {
+    const t = twoAtOneStop(60);
+    t.advance(20_000);
+    t.send({ type: 'keypadEntry', parcelId: 'P-2', code: CODE });
+    t.close(1, false);
+    expect(t.status('h2')?.actionStatus).toBe('FINISHED');
+    expect(t.status('h1')?.actionStatus).toBe('RUNNING');
+    expect(t.ex.driving).toBe(false);
+    t.advance(40_000);
+    expect(t.status('h1')).toMatchObject({ actionStatus: 'FAILED', resultDescription: 'recipient_no_show' });
+    expect(t.ex.state().loads?.map((l) => l.loadId)).toEqual(['P-1']);
+    expect(t.lastDrive()).toMatchObject({ nodeId: 'hub', sequenceId: 4 });
+  });
+
+  it('wrong codes and the lockout count per parcel: locking P-1 leaves P-2 deliverable', () => {
+    const t = twoAtOneStop();
+    for (let i = 0; i < 4; i++) t.send({ type: 'keypadEntry', parcelId: 'P-1', code: '00000000' });
+    expect(t.send({ type: 'keypadEntry', parcelId: 'P-2', code: '00000000' })).toContainEqual({ type: 'keypadFeedback', result: 'wrong', attemptsLeft: 4 });
+    expect(t.send({ type: 'keypadEntry', parcelId: 'P-1', code: '00000000' })).toContainEqual({ type: 'keypadFeedback', result: 'locked', attemptsLeft: 0 });
+    expect(t.status('h1')).toMatchObject({ actionStatus: 'FAILED', resultDescription: 'pickup_code_lockout' });
+    expect(t.ex.compartment(0)?.locked).toBe(true);
+    expect(t.send({ type: 'keypadEntry', parcelId: 'P-1', code: CODE })).toContainEqual({ type: 'keypadFeedback', result: 'not_waiting' });
+    expect(t.send({ type: 'keypadEntry', parcelId: 'P-2', code: CODE })).toContainEqual({ type: 'keypadFeedback', result: 'accepted' });
+    t.close(1, false);
+    expect(t.status('h2')?.actionStatus).toBe('FINISHED');
+    expect(t.ex.compartment(1)).toBeUndefined();
+  });
+
+  it('an entry without parcelId needs exactly one waiting hand-over; a parcel is never handed over twice', () => {
+    const t = twoAtOneStop();
+    const fx = t.send({ type: 'keypadEntry', code: CODE });
+    expect(fx).toEqual([{ type: 'keypadFeedback', result: 'parcel_required' }]);
+    t.send({ type: 'keypadEntry', parcelId: 'P-1', code: CODE });
+    // P-1's door is open (its hand-over is no longer waiting for a code): the plain entry goes to P-2.
+    expect(t.send({ type: 'keypadEntry', parcelId: 'P-1', code: CODE })).toContainEqual({ type: 'keypadFeedback', result: 'not_waiting' });
+    expect(t.send({ type: 'keypadEntry', code: CODE })).toContainEqual({ type: 'keypadFeedback', result: 'accepted' });
+    t.close(0, false);
+    t.close(1, false);
+    expect(t.send({ type: 'keypadEntry', parcelId: 'P-1', code: CODE })).toContainEqual({ type: 'keypadFeedback', result: 'not_waiting' });
+    expect(t.log.filter((f) => f.type === 'openCompartment' && f.purpose === 'handOver')).toHaveLength(2);
+    expect([...t.ex.handedOver]).toEqual(['P-1', 'P-2']);
+  });
+
+  it('HARD hand-overs (an older server) still run one at a time', () => {
+    const t = setup();
+    const hard = (a: ReturnType<typeof handOver>) => ({ ...a, blockingType: 'HARD' as const });
+    t.send({ type: 'order', order: makeOrder('o1', 0, [
+      { id: 'hub', actions: [load('l', [{ parcelId: 'P-1', compartment: 0 }, { parcelId: 'P-2', compartment: 1 }])] },
+      { id: 'drop', actions: [hard(handOver('h1', 'P-1', 0)), hard(handOver('h2', 'P-2', 1))] },
+    ]) });
+    t.close(0, true);
+    t.close(1, true);
+    t.arrive();
+    expect([t.status('h1')?.actionStatus, t.status('h2')?.actionStatus]).toEqual(['RUNNING', 'WAITING']);
+    expect(t.send({ type: 'keypadEntry', code: CODE })).toContainEqual({ type: 'keypadFeedback', result: 'accepted' });
+    t.close(0, false);
+    expect(t.status('h2')?.actionStatus).toBe('RUNNING');
+  });
+});
+
 describe('MissionExecutor: instant actions [VDA5050 §6.8.1]', () => {
   const ia = (actionId: string, actionType: string, blockingType: 'NONE' | 'SOFT' | 'HARD' = 'HARD') =>
     ({ type: 'instantActions', actions: [{ actionId, actionType, blockingType }] }) as MissionEvent;

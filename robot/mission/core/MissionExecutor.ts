@@ -130,7 +130,7 @@ export class MissionExecutor {
         this.#localizationScore = event.localizationScore;
         break;
       case 'keypadEntry':
-        this.#onKeypad(event.code, fx);
+        this.#onKeypad(event.parcelId, event.code, fx);
         break;
       case 'compartmentClosed':
         this.#onClosed(event.compartment, event.occupied, fx);
@@ -390,7 +390,8 @@ export class MissionExecutor {
 
   /**
    * Starts the WAITING actions of a traversed node in list order. HARD actions run alone; NONE/SOFT ones run together
-   * [§6.11 blockingType].
+   * [§6.11 blockingType]: all SOFT hand-overs of a stop start at once, each with its own deadline, and the robot
+   * drives on when every one of them is FINISHED or FAILED.
    */
   #startNodeActions(seq: number, nowMs: number, fx: MissionEffect[]): void {
     const here = this.#actions.filter((r) => r.scope === 'node' && r.nodeSequenceId === seq);
@@ -597,8 +598,19 @@ export class MissionExecutor {
     return undefined;
   }
 
-  #onKeypad(code: string, fx: MissionEffect[]): void {
-    const r = this.#actions.find((a) => a.status === 'RUNNING' && a.run?.kind === 'handOver' && a.run.phase === 'waitingCode');
+  /**
+   * A keypad entry goes to the hand-over of its parcel: wrong codes and the lockout count per parcel, so recipients
+   * served together at one stop cannot lock each other out.
+   */
+  #onKeypad(parcelId: string | undefined, code: string, fx: MissionEffect[]): void {
+    const waiting = this.#actions.filter((a) => a.status === 'RUNNING' && a.run?.kind === 'handOver' && a.run.phase === 'waitingCode');
+    let r: ActionRecord | undefined;
+    if (parcelId !== undefined) {
+      r = waiting.find((a) => a.delivery?.actionType === 'handOverParcel' && a.delivery.params.parcelId === parcelId);
+    } else if (waiting.length > 1) {
+      fx.push({ type: 'keypadFeedback', result: 'parcel_required' });
+      return;
+    } else r = waiting[0];
     const d = r?.delivery;
     if (r === undefined || r.run?.kind !== 'handOver' || d?.actionType !== 'handOverParcel') {
       fx.push({ type: 'keypadFeedback', result: 'not_waiting' });

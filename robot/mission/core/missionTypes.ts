@@ -23,8 +23,11 @@ export type MissionEvent =
   /** The motion layer reached the node of the last `driveTo`. */
   | { type: 'arrivedAtNode'; nodeId: string; sequenceId: number }
   | { type: 'position'; pose: MapPose; velocity?: { vx: number; vy: number; omega: number }; localizationScore?: number }
-  /** A code typed on the robot's keypad. */
-  | { type: 'keypadEntry'; code: string }
+  /**
+   * A code typed on the robot's keypad for `parcelId` (the recipient scans the QR code from their notification or
+   * types the short parcel id, then the code). Without `parcelId` it goes to the one hand-over waiting, if only one is.
+   */
+  | { type: 'keypadEntry'; parcelId?: string; code: string }
   /** A compartment door closed again; `occupied` is what its sensor reports. */
   | { type: 'compartmentClosed'; compartment: number; occupied: boolean }
   | { type: 'chargingChanged'; charging: boolean }
@@ -39,8 +42,11 @@ export type MissionEvent =
 
 export type CompartmentPurpose = 'load' | 'handOver' | 'return' | 'maintenance';
 
-/** What a keypad entry led to, for the keypad's display. */
-export type KeypadResult = 'accepted' | 'wrong' | 'locked' | 'not_waiting';
+/**
+ * What a keypad entry led to, for the keypad's display. `not_waiting`: no hand-over waits for that parcel;
+ * `parcel_required`: several hand-overs wait, so the entry must say which parcel it is for.
+ */
+export type KeypadResult = 'accepted' | 'wrong' | 'locked' | 'not_waiting' | 'parcel_required';
 
 export type MissionEffect =
   /** Drive along `edgeId` to the node; one node at a time, only on the base. */

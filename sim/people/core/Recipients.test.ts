@@ -83,4 +83,75 @@ describe('Recipients', () => {
     expect(people.stats.missed).toBe(1);
     expect(people.stats.attempts).toBe(0);
   });
+
+  it('told the ETA at departure, they are there around it and type when the robot is', () => {
+    const clock = new VirtualClock(0);
+    const typedAtS: number[] = [];
+    const people = new Recipients({ clock, random: new Random(7), config: { mistypeP: 0 }, onAttempt: () => typedAtS.push(clock.now() / 1000) });
+    const pads = Array.from({ length: 1000 }, (_, i) => new TestKeypad(String(20_000_000 + i)));
+    pads.forEach((p, i) => people.announce(`p${i}`, p.code, 600_000));
+    clock.runFor(600_000); // the robot arrives on time
+    pads.forEach((p, i) => expect(people.robotArrived(`p${i}`, p)).toBe(true));
+    clock.runFor(3_600_000);
+    const s = people.stats;
+    expect(s.announced).toBe(1000);
+    expect(s.accepted).toBe(1000 - s.noShows);
+    expect(typedAtS.every((t) => t >= 600 + defaultRecipientConfig.noticeS)).toBe(true);
+    // About half were already waiting; nearly all typed within ETA + 3σ (+ noticing the robot).
+    expect(s.waitedForRobot / s.accepted).toBeGreaterThan(0.4);
+    expect(s.waitedForRobot / s.accepted).toBeLessThan(0.6);
+    const late = typedAtS.filter((t) => t > 600 + 3 * defaultRecipientConfig.etaSpreadS + defaultRecipientConfig.noticeS).length;
+    expect(late / typedAtS.length).toBeLessThan(0.01);
+    expect(people.robotArrived('never-announced', pads[0]!)).toBe(false);
+  });
+
+  it('a no-show is the person: they do not come for a second delivery of the same parcel either', () => {
+    const clock = new VirtualClock(0);
+    const people = new Recipients({ clock, random: new Random(2), config: { noShowP: 0.3, mistypeP: 0 } });
+    const round = () => {
+      const pads = Array.from({ length: 300 }, (_, i) => new TestKeypad(String(30_000_000 + i)));
+      pads.forEach((p, i) => people.announce(`p${i}`, p.code, clock.now()));
+      pads.forEach((p, i) => people.robotArrived(`p${i}`, p));
+      clock.runFor(3_600_000);
+      return new Set(pads.flatMap((p, i) => (p.state === 'open' ? [] : [i])));
+    };
+    const first = round();
+    expect(first.size).toBe(people.stats.noShows);
+    expect(first.size).toBeGreaterThan(60);
+    expect(round()).toEqual(first);
+    expect(people.stats.noShows).toBe(first.size);
+  });
+
+  it('go back inside when the robot is later than their patience, and come again when told it is there', () => {
+    const clock = new VirtualClock(0);
+    const people = new Recipients({ clock, random: new Random(4), config: { noShowP: 0, mistypeP: 0, etaSpreadS: 1 } });
+    const pad = new TestKeypad('00000042');
+    people.announce('p', pad.code, 60_000);
+    clock.runFor(60_000 + (defaultRecipientConfig.patienceS + 60) * 1000);
+    people.robotArrived('p', pad);
+    expect(people.stats.gaveUpOnLateRobot).toBe(1);
+    clock.runFor(3_600_000);
+    expect(pad.state).toBe('open');
+  });
+
+  it('re-plan around an updated ETA until they have reached the drop point', () => {
+    const clock = new VirtualClock(0);
+    const typedAtS: number[] = [];
+    const people = new Recipients({ clock, random: new Random(9), config: { noShowP: 0, mistypeP: 0, etaSpreadS: 1, noticeS: 0 },
+      onAttempt: () => typedAtS.push(Math.round(clock.now() / 1000)) });
+    const early = new TestKeypad('00000001');
+    const there = new TestKeypad('00000002');
+    people.announce('early', early.code, 1_200_000);
+    people.announce('there', there.code, 60_000);
+    clock.runFor(120_000); // 'there' has reached the drop point
+    people.updateEta('early', 600_000);
+    people.updateEta('there', 900_000);
+    clock.runFor(480_000); // the robot, ahead of plan, reaches both at 600 s
+    people.robotArrived('early', early);
+    people.robotArrived('there', there);
+    clock.runFor(60_000);
+    // Without the update 'early' would come at ~1200 s; σ is 1 s here.
+    expect(typedAtS).toHaveLength(2);
+    for (const t of typedAtS) expect(Math.abs(t - 600)).toBeLessThanOrEqual(5);
+  });
 });

@@ -17,6 +17,17 @@ export interface RecipientConfig {
   walkSpeedMps: number;
   /** Pause before typing again after a wrong code, s. Default 8. */
   retryS: number;
+  /**
+   * Told the ETA at departure, a recipient plans to be at the drop point around it: normal spread (σ) of their
+   * arrival about the ETA, s. Default 150.
+   */
+  etaSpreadS: number;
+  /** Most they come ahead of the ETA, s (nobody stands there half an hour early). Default 300. */
+  maxEarlyS: number;
+  /** From reaching the robot (or the robot reaching them) to the first code typed: spot it, scan the QR, s. Default 15. */
+  noticeS: number;
+  /** How long they wait at the drop point for a late robot before going back inside, s. Default 900. */
+  patienceS: number;
 }
 
 export const defaultRecipientConfig: RecipientConfig = {
@@ -28,6 +39,10 @@ export const defaultRecipientConfig: RecipientConfig = {
   walkMaxM: 150,
   walkSpeedMps: 1.3,
   retryS: 8,
+  etaSpreadS: 150,
+  maxEarlyS: 300,
+  noticeS: 15,
+  patienceS: 900,
 };
 
 /** What one recipient will do: come or not, and when they reach the robot after being notified. */
@@ -53,7 +68,8 @@ export function mistype(code: string, random: Random): string {
 
 /** The robot's keypad as a recipient uses it (MissionRunner.enterCode). */
 export interface Keypad {
-  enterCode(code: string): { result: 'accepted' | 'wrong' | 'locked' | 'not_waiting'; attemptsLeft?: number };
+  /** `parcelId` says which of the parcels waiting at the stop the code is for (scanned from the notification). */
+  enterCode(code: string, parcelId?: string): { result: 'accepted' | 'wrong' | 'locked' | 'not_waiting' | 'parcel_required'; attemptsLeft?: number };
 }
 
 export interface RecipientStats {
@@ -64,6 +80,12 @@ export interface RecipientStats {
   accepted: number;
   /** Came, but the robot had stopped waiting (or the parcel was locked). */
   missed: number;
+  /** Announced at departure with an ETA. */
+  announced: number;
+  /** Were at the drop point before the robot. */
+  waitedForRobot: number;
+  /** Gave up on a robot later than their patience and came back when told it had arrived. */
+  gaveUpOnLateRobot: number;
 }
 
 export interface RecipientsOptions {
@@ -75,16 +97,26 @@ export interface RecipientsOptions {
 }
 
 /**
- * The recipients of a simulated day. When the fleet tells one that the robot waits at their drop point, they come
- * after a lognormal delay plus their walk (or never), type the code on that robot's keypad, sometimes wrongly, and
- * try again until it opens, locks, or the robot has given up on them.
+ * The recipients of a simulated day. Told at the robot's departure with the ETA (`announce`), a recipient plans to
+ * be at the drop point around it; when the robot is there (`robotArrived`) they type the code for their parcel, or
+ * do so as soon as they arrive. Told only that the robot waits (`notify`, or a robot later than their patience) they
+ * come after a lognormal delay plus their walk. Either way they type on that robot's keypad, sometimes wrongly, and
+ * try again until it opens, locks, or the robot has given up on them. A no-show is the person, not the attempt: they
+ * do not come for any delivery of that parcel (away for the day), so it ends returned after the configured attempts.
  */
 export class Recipients {
   readonly config: RecipientConfig;
-  readonly stats: RecipientStats = { notified: 0, noShows: 0, attempts: 0, wrongCodes: 0, accepted: 0, missed: 0 };
+  readonly stats: RecipientStats = {
+    notified: 0, noShows: 0, attempts: 0, wrongCodes: 0, accepted: 0, missed: 0, announced: 0, waitedForRobot: 0, gaveUpOnLateRobot: 0,
+  };
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #onAttempt: RecipientsOptions['onAttempt'];
+  /** Parcels announced and not yet met by their robot: when the recipient will be at the drop point. */
+  readonly #expected = new Map<string, { code: string; atMs: number | undefined; offsetMs: number }>();
+  /** Parcels whose recipient never comes (drawn once per parcel). */
+  readonly #absent = new Set<string>();
+  readonly #drawn = new Set<string>();
 
   constructor(options: RecipientsOptions) {
     this.#clock = options.clock;
@@ -93,22 +125,81 @@ export class Recipients {
     this.#onAttempt = options.onAttempt;
   }
 
-  /** The robot waits for `parcelId` at the drop point; `code` is what the recipient was sent. */
+  /** The robot waits for `parcelId` at the drop point now; `code` is what the recipient was sent. */
   notify(parcelId: string, code: string, keypad: Keypad): void {
     this.stats.notified++;
     const plan = planRecipient(this.config, this.#random);
-    if (plan.noShow) {
-      this.stats.noShows++;
-      return;
-    }
+    if (this.#isAbsent(parcelId, plan.noShow)) return;
     this.#clock.setTimer(plan.arriveAfterMs, () => this.#type(parcelId, code, keypad));
+  }
+
+  /** The robot carrying `parcelId` left the hub; it should reach the drop point at `etaMs`. */
+  announce(parcelId: string, code: string, etaMs: number): void {
+    this.stats.announced++;
+    const offsetMs = Math.round(this.#random.normal() * this.config.etaSpreadS * 1000);
+    const noShow = this.#random.chance(this.config.noShowP);
+    const now = this.#clock.now();
+    const ownOffsetMs = Math.max(-this.config.maxEarlyS * 1000, offsetMs);
+    const atMs = Math.max(now, etaMs + ownOffsetMs);
+    this.#expected.set(parcelId, { code, atMs: this.#isAbsent(parcelId, noShow) ? undefined : atMs, offsetMs: ownOffsetMs });
+  }
+
+  /**
+   * A new ETA for an announced parcel (the robot is ahead of or behind plan): a recipient not yet at the drop point
+   * re-plans around it, with the same personal offset; one already there stays.
+   */
+  updateEta(parcelId: string, etaMs: number): void {
+    const plan = this.#expected.get(parcelId);
+    const now = this.#clock.now();
+    if (plan?.atMs === undefined || plan.atMs <= now) return;
+    plan.atMs = Math.max(now, etaMs + plan.offsetMs);
+  }
+
+  /**
+   * The robot waits for `parcelId` at the drop point: an announced recipient types when both are there. False when
+   * the parcel was not announced (the caller then uses `notify`).
+   */
+  robotArrived(parcelId: string, keypad: Keypad): boolean {
+    const plan = this.#expected.get(parcelId);
+    if (plan === undefined) return false;
+    this.#expected.delete(parcelId);
+    this.stats.notified++;
+    if (plan.atMs === undefined) return true;
+    const now = this.#clock.now();
+    const noticeMs = this.config.noticeS * 1000;
+    if (plan.atMs <= now) {
+      if (now - plan.atMs > this.config.patienceS * 1000) {
+        // They went back inside; the "robot is here" message brings them down again.
+        this.stats.gaveUpOnLateRobot++;
+        const again = planRecipient(this.config, this.#random);
+        this.#clock.setTimer(again.arriveAfterMs, () => this.#type(parcelId, plan.code, keypad));
+        return true;
+      }
+      this.stats.waitedForRobot++;
+      this.#clock.setTimer(noticeMs, () => this.#type(parcelId, plan.code, keypad));
+      return true;
+    }
+    this.#clock.setTimer(plan.atMs - now + noticeMs, () => this.#type(parcelId, plan.code, keypad));
+    return true;
+  }
+
+  /** Whether this parcel's recipient is away; the first draw for a parcel decides, later ones are ignored. */
+  #isAbsent(parcelId: string, noShow: boolean): boolean {
+    if (!this.#drawn.has(parcelId)) {
+      this.#drawn.add(parcelId);
+      if (noShow) {
+        this.#absent.add(parcelId);
+        this.stats.noShows++;
+      }
+    }
+    return this.#absent.has(parcelId);
   }
 
   #type(parcelId: string, code: string, keypad: Keypad): void {
     const wrong = this.#random.chance(this.config.mistypeP);
     const typed = wrong ? mistype(code, this.#random) : code;
-    const { result } = keypad.enterCode(typed);
-    if (result === 'not_waiting' || result === 'locked') {
+    const { result } = keypad.enterCode(typed, parcelId);
+    if (result === 'not_waiting' || result === 'locked' || result === 'parcel_required') {
       // The robot is gone or the parcel locked: nothing was typed into a waiting keypad unless it locked now.
       if (result === 'locked') this.#count(parcelId, false, result);
       this.stats.missed++;
