@@ -15,7 +15,7 @@ import { hashToken, looksLikeToken } from '../auth/index.ts';
 import { EmbeddedBroker, hashRobotCredential } from '../broker/index.ts';
 import { LiveHub } from '../console/LiveHub.ts';
 import { consoleRouter } from '../console/consoleRouter.ts';
-import { createDispatchConfig, type ChargingConfig, type DispatchConfig } from '../dispatch/index.ts';
+import { campusDeliveryPolicy, createDispatchConfig, type ChargingConfig, type DispatchConfig } from '../dispatch/index.ts';
 import { createHttpApp } from '../http/index.ts';
 import { WebhookDispatcher, Outbox } from '../notify/index.ts';
 import { createLogger, Metrics, type Logger } from '../observability/index.ts';
@@ -171,7 +171,7 @@ export class FleetServer {
       const publish: ApiDeps['publish'] = (message) => live.publish(message);
       const dispatch = new DispatchLoop({
         store, clock, parcels, trips, overrides, tracker, campus, logger, metrics,
-        config: createDispatchConfig({ ...deps.dispatch, hub: campus.hub.id }),
+        config: createDispatchConfig({ ...campusDeliveryPolicy, ...deps.dispatch, hub: campus.hub.id }),
         periodMs: config.dispatchPeriodMs,
         ...(deps.waitForRecipientS === undefined ? {} : { waitForRecipientS: deps.waitForRecipientS }),
         onParcelChanged: (p) => publish({ type: 'parcel', parcel: parcelView(p) }),

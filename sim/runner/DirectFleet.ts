@@ -302,7 +302,7 @@ export class DirectFleet {
         robot.trip = undefined;
         if (back.length > 0) {
           this.#send(robot, 'return', buildReturnOrder({
-            orderId: this.#nextOrderId('R'), mapId: this.#o.campus.name, hub: this.#orderPlace(this.#o.hub), hubDeviationM: this.#o.hubRadiusM ?? 10, parcels: back,
+            orderId: this.#nextOrderId('R'), mapId: this.#o.campus.mapId, hub: this.#orderPlace(this.#o.hub), hubDeviationM: this.#o.hubRadiusM ?? 10, parcels: back,
           }));
           this.stats.returnOrders++;
           return;
@@ -415,7 +415,7 @@ export class DirectFleet {
         this.#o.recorder.parcel(p.parcelId).assignedAtMs = now;
       }
       const order = buildTripOrder({
-        orderId: this.#nextOrderId('T'), mapId: this.#o.campus.name, hub: this.#orderPlace(this.#o.hub), codes,
+        orderId: this.#nextOrderId('T'), mapId: this.#o.campus.mapId, hub: this.#orderPlace(this.#o.hub), codes,
         hubDeviationM: this.#o.hubRadiusM ?? 10, waitForRecipientS: this.#o.waitForRecipientS ?? 600,
         stops: trip.stops.map((s) => ({
           place: this.#orderPlace(this.#o.campus.findPlace(s.place)!),
@@ -467,7 +467,7 @@ export class DirectFleet {
   #moveOrder(from: Place, to: Place): VdaBody<'order'> {
     const a = this.#orderPlace(from);
     const b = this.#orderPlace(to);
-    const mapId = this.#o.campus.name;
+    const mapId = this.#o.campus.mapId;
     const dev = this.#o.hubRadiusM ?? 10;
     const orderId = this.#nextOrderId('C');
     return {

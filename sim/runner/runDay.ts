@@ -8,7 +8,7 @@ import { VirtualClock } from '../../clock/index.ts';
 import { AppError } from '../../common/core/AppError.ts';
 import { Random } from '../../common/core/Random.ts';
 import {
-  createDispatchConfig, createMatrixTravelModel, defaultChargingConfig, type ChargingConfig, type DispatchConfig,
+  campusDeliveryPolicy, createDispatchConfig, createMatrixTravelModel, defaultChargingConfig, type ChargingConfig, type DispatchConfig,
 } from '../../fleet/dispatch/index.ts';
 import type { CampusMap, Place } from '../../maps/index.ts';
 import { MessageBuilder } from '../../protocol/index.ts';
@@ -97,18 +97,12 @@ const H = 3_600_000;
 const MANUFACTURER = 'CampusSim';
 
 /**
- * The planner as the campus day runs it: a trip may last 2 h (a 1 kWh robot drives ~3 km and idles 2 h on a fifth
- * of its battery), hub staff load 5 s per parcel, a stop's recipients — told the ETA at departure and served in
- * parallel — keep the robot about 4 min whatever their number, and loads are whole buildings (`byPlace`). A parcel
- * whose recipient did not come gets one more try the same day; after that it waits at the hub for the next day's
- * delivery, which is beyond the simulated day: it is booked returned with the reason `recipient_no_show`.
+ * The planner as the campus day runs it: the fleet server's campus delivery policy, except that a parcel whose
+ * recipient did not come gets only one more try the same day; after that it waits at the hub for the next day's
+ * delivery, which is beyond the simulated day, so it is booked returned with the reason `recipient_no_show`.
  */
 export const simDispatchDefaults: Partial<Omit<DispatchConfig, 'hub'>> = {
-  maxTripDurationS: 7200,
-  loadPerParcelS: 5,
-  handoverDwellS: 240,
-  handoverPerParcelS: 5,
-  selection: 'byPlace',
+  ...campusDeliveryPolicy,
   maxDeliveryAttempts: 2,
 };
 
@@ -182,7 +176,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   for (const serial of serials) {
     const robot = new SimRobot({
       serial, clock, routes, speedMps, compartments, battery,
-      start: { x: hubPos.x, y: hubPos.y, theta: 0, mapId: campus.name },
+      start: { x: hubPos.x, y: hubPos.y, theta: 0, mapId: campus.mapId },
       loadPerParcelS, takeParcelS: config.takeParcelS ?? 10,
       docks: dockPlaces.map(nodePos),
       hooks: {

@@ -17,3 +17,4 @@ export type {
   DispatchConfig, DispatchRobot, EnergyModel, PlaceId, PlanInput, PlanOptions, PlanResult, PlanStats, RobotState,
   TravelModel, Trip, TripStop, Unassigned, UnassignedReason, WaitingParcel,
 } from './types.ts';
+export { campusDeliveryPolicy } from './campusDeliveryPolicy.ts';
