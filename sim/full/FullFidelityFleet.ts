@@ -1,0 +1,305 @@
+/**
+ * Full-fidelity robots for a simulated day: one InProcessBus, one `sim/world` World (stepped at its fixed rate) and
+ * the campus pedestrians (moved every sync period and handed to the World as circles, so LiDAR, safety and contact
+ * counting see them), and per robot a `FullFidelityRobot`. Everything runs on the caller's clock, so with runDay's
+ * VirtualClock the fleet side, demand, recipients and every robot node interleave deterministically.
+ *
+ * This is one shard: the unit a worker thread would hold (see docs/sim.md, "Full fidelity"). Today runDay would run
+ * one shard on the main thread.
+ */
+import type { Clock, TimerHandle } from '../../clock/index.ts';
+import { Random } from '../../common/core/Random.ts';
+import type { CampusMap, Pose2, Vec2 } from '../../maps/index.ts';
+import type { SimRobotDriverOptions } from '../../robot/closedLoop/SimRobotDriver.ts';
+import { InProcessBus, type LogEntry, type ParamsFile } from '../../robot/ros/index.ts';
+import type { MessageTransport } from '../../transport/index.ts';
+import { Pedestrians, type ClassSchedule } from '../people/index.ts';
+import { RouteCache, type SimRobotHooks } from '../runner/SimRobot.ts';
+import { World, type ContactEvent, type RobotBody, type RobotBodyOptions } from '../world/index.ts';
+import { FullFidelityRobot } from './FullFidelityRobot.ts';
+
+export interface FullFidelityFleetOptions {
+  campus: CampusMap;
+  /** The day's clock (runDay's VirtualClock); robots' timers, the world and pedestrians all run on it. */
+  clock: Clock;
+  /** World seed (sensor noise) and pedestrian seed are forked from it. */
+  seed: number;
+  serials: readonly string[];
+  /** Where robot i boots; see `parkingPoses`. */
+  startOf: (serial: string, index: number) => Pose2;
+  manufacturer: string;
+  compartments: number;
+  loadPerParcelS: number;
+  takeParcelS: number;
+  docks: readonly Vec2[];
+  dockRadiusM?: number;
+  /** Each robot's broker connection (runDay: `broker.connect(serial)`); omit for robots driven directly. */
+  transportOf?: (serial: string) => MessageTransport;
+  statePeriodMs?: number;
+  visualizationPeriodMs?: number;
+  hooks?: SimRobotHooks;
+  /** Pedestrians on the footways (default: the class timetable; `false` for none). */
+  pedestrians?: false | ClassSchedule;
+  /** Pedestrians move and are handed to the world every this often, ms (default 100, the LiDAR period). */
+  syncPeriodMs?: number;
+  /** World step, s (default 0.05 = 20 Hz). */
+  worldDtS?: number;
+  params?: ParamsFile;
+  body?: Omit<RobotBodyOptions, 'id' | 'start'>;
+  driver?: SimRobotDriverOptions;
+  /** Bus log entries at warn or above (default: kept, the last 100, in `logs`). */
+  logSink?: (entry: LogEntry) => void;
+}
+
+export interface FullFidelityStats {
+  robots: number;
+  collisions: number;
+  nearMisses: number;
+  pedestrianNearMisses: number;
+  /** Pooled over robots: RMSE of every published pose against ground truth, m. */
+  locRmseM: number;
+  locMaxErrM: number;
+  /** Pooled true cross-track RMS while tracking a plan, m. */
+  crossTrackRmsM: number;
+  crossTrackMaxM: number;
+  /** Ground-truth distance, m. */
+  distanceM: number;
+  /** Pedestrians on campus now, and the most handed to the world at once (those within LiDAR reach of a robot). */
+  pedestrians: number;
+  pedestriansInWorldMax: number;
+  scans: number;
+  raysCast: number;
+  busMessages: number;
+}
+
+const KEEP_EVENTS = 100;
+const KEEP_LOGS = 100;
+
+export class FullFidelityFleet {
+  readonly campus: CampusMap;
+  readonly clock: Clock;
+  readonly bus: InProcessBus;
+  readonly world: World;
+  readonly routes: RouteCache;
+  readonly pedestrians: Pedestrians | undefined;
+  readonly robots: FullFidelityRobot[] = [];
+  /** The first contact events (bounded), for the report. */
+  readonly events: ContactEvent[] = [];
+  /** The last warn/error log entries of the bus (bounded). */
+  readonly logs: LogEntry[] = [];
+  readonly #bySerial = new Map<string, FullFidelityRobot>();
+  readonly #timers: TimerHandle[] = [];
+  readonly #reachM: number;
+  readonly #cells = new Map<number, RobotBody[]>();
+  #pedFirstId = 0;
+  #pedInWorldMax = 0;
+
+  private constructor(o: FullFidelityFleetOptions) {
+    this.campus = o.campus;
+    this.clock = o.clock;
+    this.bus = new InProcessBus(o.clock, {
+      logLevel: 'warn',
+      logSink: o.logSink ?? ((e) => {
+        this.logs.push(e);
+        if (this.logs.length > KEEP_LOGS) this.logs.shift();
+      }),
+    });
+    const root = new Random(o.seed);
+    this.world = new World({ seed: root.fork().nextUint32(), dtS: o.worldDtS ?? 0.05, source: o.campus.obstacles, startMs: o.clock.now() });
+    this.routes = new RouteCache(o.campus);
+    const pedRandom = root.fork();
+    this.pedestrians = o.pedestrians === false ? undefined : new Pedestrians({
+      graph: o.campus.graph, random: pedRandom, ...(o.pedestrians ? { schedule: o.pedestrians } : {}),
+    });
+    // A pedestrian farther than LiDAR range (plus slack for a sync period's walk) from every robot cannot show in a
+    // scan or touch a robot before the next sync, so only the near ones go into the world.
+    this.#reachM = (o.body?.lidar?.rangeMaxM ?? 10) + 3;
+    this.#timers.push(o.clock.setInterval(this.world.dtS * 1000, () => this.#step()));
+    const syncMs = o.syncPeriodMs ?? 100;
+    if (this.pedestrians) this.#timers.push(o.clock.setInterval(syncMs, () => this.#movePedestrians()));
+  }
+
+  /** Builds the world and starts every robot's stack, in serial order. */
+  static async create(o: FullFidelityFleetOptions): Promise<FullFidelityFleet> {
+    const fleet = new FullFidelityFleet(o);
+    fleet.#movePedestrians();
+    for (const [i, serial] of o.serials.entries()) {
+      const robot = await FullFidelityRobot.create({
+        serial, manufacturer: o.manufacturer, campus: o.campus, clock: o.clock, bus: fleet.bus, world: fleet.world,
+        routes: fleet.routes, start: o.startOf(serial, i), compartments: o.compartments, loadPerParcelS: o.loadPerParcelS,
+        takeParcelS: o.takeParcelS, docks: o.docks,
+        ...(o.dockRadiusM !== undefined ? { dockRadiusM: o.dockRadiusM } : {}),
+        ...(o.transportOf ? { transport: o.transportOf(serial) } : {}),
+        ...(o.statePeriodMs !== undefined ? { statePeriodMs: o.statePeriodMs } : {}),
+        ...(o.visualizationPeriodMs !== undefined ? { visualizationPeriodMs: o.visualizationPeriodMs } : {}),
+        ...(o.hooks ? { hooks: o.hooks } : {}),
+        ...(o.params ? { params: o.params } : {}),
+        ...(o.body ? { body: o.body } : {}),
+        ...(o.driver ? { driver: o.driver } : {}),
+      });
+      fleet.robots.push(robot);
+      fleet.#bySerial.set(serial, robot);
+    }
+    return fleet;
+  }
+
+  robot(serial: string): FullFidelityRobot | undefined {
+    return this.#bySerial.get(serial);
+  }
+
+  stats(): FullFidelityStats {
+    let poses = 0, sumSq = 0, maxErr = 0, ctN = 0, ctSumSq = 0, ctMax = 0, distanceM = 0, scans = 0, raysCast = 0;
+    let collisions = 0, nearMisses = 0, pedestrianNearMisses = 0;
+    for (const r of this.robots) {
+      const s = r.truth.sums();
+      poses += s.poses;
+      sumSq += s.sumSqM2;
+      maxErr = Math.max(maxErr, s.maxM);
+      ctN += s.ctN;
+      ctSumSq += s.ctSumSqM2;
+      ctMax = Math.max(ctMax, s.ctMaxM);
+      distanceM += r.body.distanceM;
+      scans += r.driver.counters.scans;
+      raysCast += r.body.lidar.stats.raysCast;
+      collisions += r.contacts.collisions;
+      nearMisses += r.contacts.nearMisses;
+      pedestrianNearMisses += r.contacts.pedestrianNearMisses;
+    }
+    return {
+      robots: this.robots.length, collisions, nearMisses, pedestrianNearMisses,
+      locRmseM: Math.sqrt(sumSq / poses), locMaxErrM: maxErr,
+      crossTrackRmsM: Math.sqrt(ctSumSq / ctN), crossTrackMaxM: ctMax, distanceM,
+      pedestrians: this.pedestrians?.count ?? 0, pedestriansInWorldMax: this.#pedInWorldMax,
+      scans, raysCast, busMessages: this.bus.stats().messagesPublished,
+    };
+  }
+
+  /** Stops every robot (reverse serial order) and the bus. */
+  async stop(): Promise<void> {
+    for (const t of this.#timers) this.clock.clearTimer(t);
+    for (const r of [...this.robots].reverse()) await r.stop();
+    await this.bus.shutdown();
+  }
+
+  #step(): void {
+    this.world.step();
+    // Tally the world's contact events per robot and drop them, so memory stays flat over a day.
+    const ev = this.world.events;
+    if (ev.length === 0) return;
+    for (const e of ev) {
+      const c = this.#bySerial.get(e.robotId)?.contacts;
+      if (c !== undefined) {
+        if (e.gapM <= 0) c.collisions++;
+        else {
+          c.nearMisses++;
+          if (e.kind === 'pedestrian') c.pedestrianNearMisses++;
+        }
+      }
+      if (this.events.length < KEEP_EVENTS) this.events.push(e);
+    }
+    ev.length = 0;
+  }
+
+  #movePedestrians(): void {
+    const peds = this.pedestrians;
+    if (peds === undefined) return;
+    const before = peds.count;
+    peds.step(this.clock.now());
+    // Pedestrians leave oldest first and join at the end, so index + first id is a stable id across steps.
+    if (peds.count < before) this.#pedFirstId += before - peds.count;
+    const out = this.world.pedestrians;
+    out.length = 0;
+    const bodies = this.world.robots;
+    if (bodies.length === 0) return;
+    // Robots bucketed on a grid of reach-sized cells: a walker need only be checked against the 3 × 3 cells around it.
+    const reach = this.#reachM;
+    const reach2 = reach * reach;
+    const cells = this.#cells;
+    cells.clear();
+    for (const b of bodies) {
+      const key = cellKey(Math.floor(b.truth.x / reach), Math.floor(b.truth.y / reach));
+      const list = cells.get(key);
+      if (list === undefined) cells.set(key, [b]);
+      else list.push(b);
+    }
+    const circles = peds.circles();
+    for (let i = 0; i < circles.length; i++) {
+      const c = circles[i]!;
+      const cx = Math.floor(c.x / reach);
+      const cy = Math.floor(c.y / reach);
+      let near = false;
+      for (let dx = -1; dx <= 1 && !near; dx++) {
+        for (let dy = -1; dy <= 1 && !near; dy++) {
+          const list = cells.get(cellKey(cx + dx, cy + dy));
+          if (list === undefined) continue;
+          for (const b of list) {
+            const ex = c.x - b.truth.x;
+            const ey = c.y - b.truth.y;
+            if (ex * ex + ey * ey <= reach2) {
+              near = true;
+              break;
+            }
+          }
+        }
+      }
+      if (near) out.push({ x: c.x, y: c.y, radiusM: c.radiusM, id: this.#pedFirstId + i });
+    }
+    if (out.length > this.#pedInWorldMax) this.#pedInWorldMax = out.length;
+  }
+}
+
+/** One number per grid cell (campuses span a few km, far inside ±2^20 cells). */
+function cellKey(cx: number, cy: number): number {
+  return (cx + 1_048_576) * 2_097_152 + (cy + 1_048_576);
+}
+
+/** Creates the world and starts `serials`' robots; see FullFidelityFleetOptions. */
+export function createFullFidelityFleet(options: FullFidelityFleetOptions): Promise<FullFidelityFleet> {
+  return FullFidelityFleet.create(options);
+}
+
+/**
+ * `count` boot poses on the footways around graph node `node` (breadth-first along edges, `spacingM` apart, each
+ * at least `clearanceM` from mapped obstacles, heading along its edge): a fleet parks in a queue near its hub, and
+ * robots booted on one point would start in collision, each blocking the others' LiDAR.
+ */
+export function parkingPoses(campus: CampusMap, node: number, count: number, spacingM = 3, clearanceM = 1): Pose2[] {
+  const g = campus.graph;
+  const out: Pose2[] = [];
+  const far = (x: number, y: number) => out.every((p) => Math.hypot(p.x - x, p.y - y) >= spacingM);
+  const clear = (x: number, y: number) => campus.obstacles.nearestDistance(x, y, clearanceM + 1) >= clearanceM;
+  const seen = new Uint8Array(g.nodeCount);
+  const queue = [node];
+  seen[node] = 1;
+  for (let qi = 0; qi < queue.length && out.length < count; qi++) {
+    const n = queue[qi]!;
+    if (out.length === 0 && clear(g.nodeX[n]!, g.nodeY[n]!)) out.push({ x: g.nodeX[n]!, y: g.nodeY[n]!, theta: 0 });
+    for (let a = g.arcOffset[n]!; a < g.arcOffset[n + 1]! && out.length < count; a++) {
+      const e = g.arcEdge[a]!;
+      const forward = g.edgeFrom[e] === n;
+      const lo = g.geomOffset[e]!;
+      const hi = g.geomOffset[e + 1]! - 1;
+      // Walk the edge's polyline away from n, dropping a pose every spacingM.
+      let carried = 0;
+      for (let k = 0; k < hi - lo && out.length < count; k++) {
+        const i0 = forward ? lo + k : hi - k;
+        const i1 = forward ? i0 + 1 : i0 - 1;
+        const x0 = g.geomX[i0]!, y0 = g.geomY[i0]!, x1 = g.geomX[i1]!, y1 = g.geomY[i1]!;
+        const len = Math.hypot(x1 - x0, y1 - y0);
+        const theta = Math.atan2(y1 - y0, x1 - x0);
+        for (let s = spacingM - carried; s <= len && out.length < count; s += spacingM) {
+          const x = x0 + ((x1 - x0) * s) / len;
+          const y = y0 + ((y1 - y0) * s) / len;
+          if (far(x, y) && clear(x, y)) out.push({ x, y, theta });
+        }
+        carried = (carried + len) % spacingM;
+      }
+      const next = g.arcTarget[a]!;
+      if (seen[next] === 0) {
+        seen[next] = 1;
+        queue.push(next);
+      }
+    }
+  }
+  return out;
+}

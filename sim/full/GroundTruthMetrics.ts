@@ -1,0 +1,93 @@
+/**
+ * Ground truth beside one robot's stack, in bounded memory for a whole day: the localization error of every
+ * published pose against the body's true pose, and the true cross-track error against the current plan while the
+ * controller tracks it — running sums and maxima only (robot/closedLoop/RunMetrics keeps every error for its
+ * outage windows, which a 16 h day at 5 Hz × 60 robots cannot afford).
+ */
+import { createPathProjection, createTrackedPath, projectOntoPath, type TrackedPath } from '../../robot/controller/core/index.ts';
+import type { ControllerNode } from '../../robot/nodes/ControllerNode.ts';
+import { createPoseEstimate, fromPath, fromPoseWithCovariance } from '../../robot/nodes/convert.ts';
+import { TOPICS } from '../../robot/nodes/topics.ts';
+import type { RosNode, Subscription } from '../../robot/ros/index.ts';
+import type { RobotBody } from '../world/index.ts';
+
+export interface GroundTruthSummary {
+  poses: number;
+  /** NaN until the first pose. */
+  locRmseM: number;
+  locMaxErrM: number;
+  crossTrackSamples: number;
+  /** NaN until the controller has tracked a plan. */
+  crossTrackRmsM: number;
+  crossTrackMaxM: number;
+  /** Ground-truth distance driven, m. */
+  distanceM: number;
+}
+
+export class GroundTruthMetrics {
+  readonly #node: RosNode;
+  readonly #body: RobotBody;
+  readonly #controller: ControllerNode | undefined;
+  readonly #est = createPoseEstimate();
+  readonly #proj = createPathProjection();
+  readonly #subs: Subscription[];
+  #path: TrackedPath | undefined;
+  #poses = 0;
+  #sumSq = 0;
+  #max = 0;
+  #ctSumSq = 0;
+  #ctMax = 0;
+  #ctN = 0;
+
+  constructor(node: RosNode, body: RobotBody, controller: ControllerNode | undefined) {
+    this.#node = node;
+    this.#body = body;
+    this.#controller = controller;
+    this.#subs = [
+      node.createSubscription('nav_msgs/msg/Path', TOPICS.plan, (m) => {
+        this.#path = m.poses.length > 0 ? createTrackedPath(fromPath(m)) : undefined;
+        this.#proj.segmentIndex = 0;
+      }),
+      node.createSubscription('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose, (m) => this.#onPose(m)),
+    ];
+  }
+
+  #onPose(m: Parameters<typeof fromPoseWithCovariance>[0]): void {
+    const e = fromPoseWithCovariance(m, this.#est);
+    const t = this.#body.truth;
+    const ex = t.x - e.pose.x;
+    const ey = t.y - e.pose.y;
+    const err2 = ex * ex + ey * ey;
+    this.#poses++;
+    this.#sumSq += err2;
+    if (err2 > this.#max * this.#max) this.#max = Math.sqrt(err2);
+    const path = this.#path;
+    if (path !== undefined && this.#controller?.status === 'tracking') {
+      const ct = Math.abs(projectOntoPath(path, t.x, t.y, this.#proj.segmentIndex, 3, this.#proj).lateralM);
+      this.#ctSumSq += ct * ct;
+      this.#ctN++;
+      if (ct > this.#ctMax) this.#ctMax = ct;
+    }
+  }
+
+  summary(): GroundTruthSummary {
+    return {
+      poses: this.#poses,
+      locRmseM: Math.sqrt(this.#sumSq / this.#poses),
+      locMaxErrM: this.#max,
+      crossTrackSamples: this.#ctN,
+      crossTrackRmsM: Math.sqrt(this.#ctSumSq / this.#ctN),
+      crossTrackMaxM: this.#ctMax,
+      distanceM: this.#body.distanceM,
+    };
+  }
+
+  /** Raw sums, so a fleet (or a shard's owner) can pool robots exactly. */
+  sums(): { poses: number; sumSqM2: number; maxM: number; ctN: number; ctSumSqM2: number; ctMaxM: number } {
+    return { poses: this.#poses, sumSqM2: this.#sumSq, maxM: this.#max, ctN: this.#ctN, ctSumSqM2: this.#ctSumSq, ctMaxM: this.#ctMax };
+  }
+
+  destroy(): void {
+    for (const s of this.#subs) this.#node.destroySubscription(s);
+  }
+}

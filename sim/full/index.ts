@@ -1,0 +1,10 @@
+/** sim/full: full-fidelity robots (every onboard node at 10 Hz, LiDAR, pedestrians) for a simulated day. See docs/sim.md. */
+export { createFullFidelityFleet, FullFidelityFleet, parkingPoses } from './FullFidelityFleet.ts';
+export type { FullFidelityFleetOptions, FullFidelityStats } from './FullFidelityFleet.ts';
+export { DockCharger, FullFidelityRobot } from './FullFidelityRobot.ts';
+export type { FullFidelityRobotOptions, RobotContacts } from './FullFidelityRobot.ts';
+export { GroundTruthMetrics } from './GroundTruthMetrics.ts';
+export type { GroundTruthSummary } from './GroundTruthMetrics.ts';
+export { driveRoundTrips, roundTripPlaces } from './roundTrips.ts';
+export type { RoundTripRobot, RoundTrips } from './roundTrips.ts';
+export { bodyBattery } from './bodyBattery.ts';
