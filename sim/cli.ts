@@ -12,6 +12,7 @@ import {
   type CampusGeometry, type SweepRun,
 } from './report/index.ts';
 import { runDay, type DayResult } from './runner/index.ts';
+import { runWireCommand } from './wire/index.ts';
 
 const SHIPPED: Record<string, string> = {
   zju: '../maps/data/zju-zijingang.geojson',
@@ -29,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${SIM_USAGE}\n`);
     return 0;
   }
+  if (args.command === 'day' && args.fidelity === 'fleet' && args.mode === 'wire') return runWireCommand(args);
   if (args.command === 'day' && (args.fidelity !== 'fleet' || args.mode !== 'fast')) {
     process.stderr.write(`sim: --fidelity ${args.fidelity} --mode ${args.mode} is not available in this build yet; ` +
       'only --fidelity fleet --mode fast runs (see docs/sim.md)\n');
@@ -61,6 +63,7 @@ async function simulate(args: DayArgs | SweepArgs, campus: CampusMap, robots: nu
   const result = await runDay({
     campus, campusLabel: campusLabel(args.campus), parcels: args.parcels, robots, seed: args.seed, hours: args.hours,
     compartments: args.compartments, drainHours: args.drainHours,
+    ...(args.command === 'day' ? { fleet: args.fleet } : {}),
     onProgress: (p) => {
       if (args.quiet) return;
       if (view === undefined) {
@@ -84,7 +87,7 @@ async function day(args: DayArgs, campus: CampusMap): Promise<number> {
     kpis, verdict, campus: geometryOf(campus),
     runInfo: {
       wallMs: Math.round(wallMs), realTimeFactor: Math.round((args.hours * 3_600_000) / wallMs), peakRssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
-      node: process.version, fidelity: args.fidelity, mode: args.mode, messages: result.messages, clockEvents: result.events,
+      node: process.version, fidelity: args.fidelity, mode: args.mode, fleet: args.fleet, messages: result.messages, clockEvents: result.events,
       trips: result.fleet.trips, statesParsed: result.fleet.statesParsed, rejectedMessages: result.fleet.rejected,
     },
   });
