@@ -55,6 +55,30 @@ describe('MessageBuilder [VDA5050 §6.4 protocol header]', () => {
     expect(msg.serialNumber).toBe('s');
   });
 
+  it('keeps the header first and the body fields in their order, with the timestamp of each build time', () => {
+    const clock = new VirtualClock(T0);
+    const b = new MessageBuilder({ clock, manufacturer: 'm', serialNumber: 's' });
+    const body = bodyOf('state');
+    const first = b.build('state', body);
+    expect(Object.keys(first)).toEqual(['headerId', 'timestamp', 'version', 'manufacturer', 'serialNumber', ...Object.keys(body)]);
+    expect(b.build('state', body).timestamp).toBe(new Date(T0).toISOString());
+    clock.runFor(1500);
+    expect(b.build('state', body)).toMatchObject({ headerId: 2, timestamp: new Date(T0 + 1500).toISOString() });
+  });
+
+  it('copies a parsed body\'s own __proto__ key as data, never as the prototype', () => {
+    const b = new MessageBuilder({ clock: new VirtualClock(T0), manufacturer: 'm', serialNumber: 's' });
+    const body = JSON.parse('{"connectionState":"ONLINE","__proto__":{"polluted":true}}') as VdaBody<'connection'>;
+    let msg: object | undefined;
+    try {
+      msg = b.build('connection', body);
+    } catch {
+      // The schema may refuse the extra field; what matters is that no prototype was set on the way.
+    }
+    if (msg !== undefined) expect(Object.getPrototypeOf(msg)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('knows its topics and refuses an identity that cannot be a topic level', () => {
     const b = new MessageBuilder({ clock: new VirtualClock(T0), manufacturer: 'campusbot', serialNumber: 'cb-007', interfaceName: 'campus' });
     expect(b.topic('connection')).toBe('campus/v2/campusbot/cb-007/connection');

@@ -20,6 +20,7 @@ export interface MessageBuilderOptions extends TopicOptions {
 }
 
 const UINT32_RANGE = 2 ** 32;
+const HEADER_FIELDS: ReadonlySet<string> = new Set(['headerId', 'timestamp', 'version', 'manufacturer', 'serialNumber']);
 
 export class MessageBuilder {
   readonly manufacturer: string;
@@ -28,6 +29,11 @@ export class MessageBuilder {
   readonly #validator: SchemaValidator;
   readonly #nextHeaderId = new Map<VdaTopic, number>();
   readonly #topicOptions: TopicOptions;
+  /** The last timestamp string and its time: many messages go out in the same millisecond of a simulated day. */
+  #stampMs = Number.NaN;
+  #stamp = '';
+  /** Topic names by topic: built (and checked) once, asked for on every publish. */
+  readonly #topics = new Map<VdaTopic, string>();
 
   constructor(options: MessageBuilderOptions) {
     this.manufacturer = options.manufacturer;
@@ -47,15 +53,24 @@ export class MessageBuilder {
    */
   build<K extends VdaTopic>(topic: K, body: VdaBody<K>): VdaMessageMap[K] {
     const headerId = this.#nextHeaderId.get(topic) ?? 0;
-    const header = {
-      headerId,
-      timestamp: new Date(this.#clock.now()).toISOString(),
-      version: WIRE_VERSION,
-      manufacturer: this.manufacturer,
-      serialNumber: this.serialNumber,
+    const nowMs = this.#clock.now();
+    if (nowMs !== this.#stampMs) {
+      this.#stampMs = nowMs;
+      this.#stamp = new Date(nowMs).toISOString();
+    }
+    // Header first for readable JSON; body fields named like header fields are skipped, so a body cannot override
+    // them. Built field by field: spreading a large state twice was most of the cost of a build.
+    const out: Record<string, unknown> = {
+      headerId, timestamp: this.#stamp, version: WIRE_VERSION, manufacturer: this.manufacturer, serialNumber: this.serialNumber,
     };
-    // Header first for readable JSON, and again last so a body smuggling header fields cannot override them.
-    const message = { ...header, ...body, ...header } as VdaMessageMap[K];
+    const fields = body as Record<string, unknown>;
+    for (const key in fields) {
+      if (!Object.hasOwn(fields, key) || HEADER_FIELDS.has(key)) continue;
+      // A parsed body may own a `__proto__` key: define it as data (as a spread would), never set the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: fields[key], enumerable: true, writable: true, configurable: true });
+      else out[key] = fields[key];
+    }
+    const message = out as unknown as VdaMessageMap[K];
     const details = this.#validator.validate(topic, WIRE_VERSION, message, 'outbound');
     if (details.length > 0) {
       throw new ProtocolError('PROTOCOL_SCHEMA', `building ${topic}: ${formatDetails(details)}`, { details });
@@ -66,7 +81,12 @@ export class MessageBuilder {
 
   /** The topic our messages of `topic` go to. */
   topic(topic: VdaTopic): string {
-    return buildTopic({ ...this.#topicOptions, manufacturer: this.manufacturer, serialNumber: this.serialNumber, topic });
+    let name = this.#topics.get(topic);
+    if (name === undefined) {
+      name = buildTopic({ ...this.#topicOptions, manufacturer: this.manufacturer, serialNumber: this.serialNumber, topic });
+      this.#topics.set(topic, name);
+    }
+    return name;
   }
 }
 

@@ -12,6 +12,12 @@ describe('isDateTime (the date-time format, without ajv-formats)', () => {
       expect(isDateTime(s), s).toBe(false);
     }
   });
+  it('knows the Gregorian leap years and month lengths', () => {
+    for (const s of ['2000-02-29T00:00:00Z', '2028-02-29T00:00:00Z', '2026-04-30T00:00:00Z', '2026-12-31T00:00:00Z']) expect(isDateTime(s), s).toBe(true);
+    for (const s of ['2100-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-06-31T00:00:00Z', '2026-01-00T00:00:00Z']) {
+      expect(isDateTime(s), s).toBe(false);
+    }
+  });
 });
 
 describe('schemaVersionOf [VDA5050 §6.4]', () => {

@@ -28,19 +28,31 @@ export function schemaVersionOf(version: string): SchemaVersion | undefined {
  * ajv-formats is not a dependency, so the one format the VDA 5050 schemas use is implemented here.
  */
 export function isDateTime(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/.exec(value);
+  const m = DATE_TIME.exec(value);
   if (m === null) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1 || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60) return false;
+  if (day > daysInMonth(year, month)) return false;
   if (m[7] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return false;
   return true;
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Gregorian calendar (every message carries a timestamp, so no Date object per check). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1]!;
 }
 
 export class SchemaValidator {
   readonly #ajv: Ajv2020;
   readonly #compiled = new Map<string, ValidateFunction>();
+  /** The compiled function per direction, version and topic, found without building a key string per message. */
+  readonly #byCall = new Map<Direction, Map<SchemaVersion, Map<VdaTopic, ValidateFunction>>>();
 
   constructor() {
     // allowUnionTypes: the schemas use type arrays (actionParameter.value). subtopic/unit are VDA annotations.
@@ -56,7 +68,12 @@ export class SchemaValidator {
    * published file contradicts the standard's text (see relaxStateTheta200).
    */
   validate(topic: VdaTopic, version: SchemaVersion, message: unknown, direction: Direction = 'inbound'): ProtocolErrorDetail[] {
-    const fn = this.#validator(topic, version, direction);
+    let byVersion = this.#byCall.get(direction);
+    if (byVersion === undefined) this.#byCall.set(direction, (byVersion = new Map()));
+    let byTopic = byVersion.get(version);
+    if (byTopic === undefined) byVersion.set(version, (byTopic = new Map()));
+    let fn = byTopic.get(topic);
+    if (fn === undefined) byTopic.set(topic, (fn = this.#validator(topic, version, direction)));
     if (fn(message)) return [];
     return (fn.errors ?? []).slice(0, MAX_DETAILS).map(toDetail);
   }

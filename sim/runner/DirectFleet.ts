@@ -77,6 +77,8 @@ interface FleetParcel {
   attempts: number;
   /** Why it is coming back, once a hand-over failed. */
   failure: string | undefined;
+  /** What the planner is shown, made at the first claim and again after readyAtMs or attempts change. */
+  view: WaitingParcel | undefined;
 }
 
 export interface DirectFleetStats {
@@ -103,11 +105,14 @@ export class DirectFleet {
   #instantSeq = 0;
   #dirty = true;
   #fruitless: { key: string; untilMs: number } | undefined;
+  /** The hub as orders name it (asked for per robot in every round). */
+  readonly #hubPlace: OrderPlace;
   /** Robots the planner passed over for low battery: sent to charge at the next chance. */
   readonly #starved = new Set<string>();
 
   constructor(options: DirectFleetOptions) {
     this.#o = options;
+    this.#hubPlace = this.#orderPlace(options.hub);
     for (const serial of options.serials) {
       this.#robots.set(serial, {
         serial, mode: 'idle', orderId: '', actions: new Map(), last: undefined, bay: undefined, dockedAtMs: undefined, trip: undefined,
@@ -150,7 +155,7 @@ export class DirectFleet {
     const code = String(r.int(0, 99_999_999)).padStart(8, '0');
     const salt = Buffer.alloc(16);
     for (let i = 0; i < 16; i += 4) salt.writeUInt32LE(r.nextUint32(), i);
-    const parcel: FleetParcel = { id, destination, code, hash: hashPickupCode(code, CHEAP_SCRYPT_PARAMS, salt), readyAtMs: now, attempts: 0, failure: undefined };
+    const parcel: FleetParcel = { id, destination, code, hash: hashPickupCode(code, CHEAP_SCRYPT_PARAMS, salt), readyAtMs: now, attempts: 0, failure: undefined, view: undefined };
     this.#parcels.set(id, parcel);
     this.#waiting.set(id, parcel);
     // Parcels come in bursts (a truck every few seconds): one round a few seconds later takes them all.
@@ -265,6 +270,7 @@ export class DirectFleet {
     }
     const decision = handleUnclaimed({ id: parcel.id, attempts: parcel.attempts }, atMs, this.#o.config);
     parcel.attempts = decision.attempts;
+    parcel.view = undefined;
     if (decision.kind === 'return_to_sender') {
       rec.returnedAtMs = atMs;
       rec.returnReason = reason;
@@ -286,6 +292,7 @@ export class DirectFleet {
 
   #requeue(parcel: FleetParcel, atMs: number): void {
     parcel.readyAtMs = atMs;
+    parcel.view = undefined;
     this.#waiting.set(parcel.id, parcel);
     this.#soon();
   }
@@ -302,7 +309,7 @@ export class DirectFleet {
         robot.trip = undefined;
         if (back.length > 0) {
           this.#send(robot, 'return', buildReturnOrder({
-            orderId: this.#nextOrderId('R'), mapId: this.#o.campus.mapId, hub: this.#orderPlace(this.#o.hub), hubDeviationM: this.#o.hubRadiusM ?? 10, parcels: back,
+            orderId: this.#nextOrderId('R'), mapId: this.#o.campus.mapId, hub: this.#hubPlace, hubDeviationM: this.#o.hubRadiusM ?? 10, parcels: back,
           }));
           this.stats.returnOrders++;
           return;
@@ -379,18 +386,21 @@ export class DirectFleet {
 
     const available = robots.filter((r) => r.state === 'idle_at_hub' && !busy.has(r.serial));
     if (available.length === 0 || this.#waiting.size === 0) return;
+    // The same robots as a round that planned nothing a moment ago: new parcels rarely change that answer (the robots
+    // lack battery for any trip), and a 5 ms plan per parcel arrival would dominate the day. Checked before the claim
+    // is gathered (both only return), as gathering walks the whole shelf.
+    const key = available.map((r) => `${r.serial}:${Math.floor(r.batteryPct)}`).join(',');
+    if (this.#fruitless !== undefined && this.#fruitless.key === key && now < this.#fruitless.untilMs) return;
     const claim: WaitingParcel[] = [];
     const max = this.#o.maxClaim ?? 240;
     for (const p of this.#waiting.values()) {
       if (p.readyAtMs > now) continue;
-      claim.push({ id: p.id, destination: p.destination, readyAtMs: p.readyAtMs, attempts: p.attempts });
+      // One view per parcel state, not one per round: a round offers the planner up to the whole shelf.
+      p.view ??= { id: p.id, destination: p.destination, readyAtMs: p.readyAtMs, attempts: p.attempts };
+      claim.push(p.view);
       if (claim.length >= max) break;
     }
     if (claim.length === 0) return;
-    // The same robots as a round that planned nothing a moment ago: new parcels rarely change that answer (the robots
-    // lack battery for any trip), and a 5 ms plan per parcel arrival would dominate the day.
-    const key = available.map((r) => `${r.serial}:${Math.floor(r.batteryPct)}`).join(',');
-    if (this.#fruitless !== undefined && this.#fruitless.key === key && now < this.#fruitless.untilMs) return;
     this.stats.plannedRounds++;
     const plan = planTrips({ nowMs: now, parcels: claim, robots: available, travel: this.#o.travel }, this.#o.config);
     this.#fruitless = plan.trips.length === 0 ? { key, untilMs: now + 60_000 } : undefined;
@@ -415,7 +425,7 @@ export class DirectFleet {
         this.#o.recorder.parcel(p.parcelId).assignedAtMs = now;
       }
       const order = buildTripOrder({
-        orderId: this.#nextOrderId('T'), mapId: this.#o.campus.mapId, hub: this.#orderPlace(this.#o.hub), codes,
+        orderId: this.#nextOrderId('T'), mapId: this.#o.campus.mapId, hub: this.#hubPlace, codes,
         hubDeviationM: this.#o.hubRadiusM ?? 10, waitForRecipientS: this.#o.waitForRecipientS ?? 600,
         stops: trip.stops.map((s) => ({
           place: this.#orderPlace(this.#o.campus.findPlace(s.place)!),
@@ -440,16 +450,18 @@ export class DirectFleet {
   #dispatchView(r: FleetRobot): DispatchRobot {
     const s = r.last;
     const batteryPct = s?.batteryState.batteryCharge ?? 100;
-    const base = { serial: r.serial, compartments: this.#o.compartments, batteryPct, energy: this.#o.energy };
     if (r.mode === 'charging') {
-      return { ...base, state: 'charging', ...(r.bay ? { dockId: r.bay.id } : {}), ...(r.dockedAtMs !== undefined ? { dockedAtMs: r.dockedAtMs } : {}) };
+      const view: DispatchRobot = { serial: r.serial, compartments: this.#o.compartments, batteryPct, energy: this.#o.energy, state: 'charging' };
+      if (r.bay) view.dockId = r.bay.id;
+      if (r.dockedAtMs !== undefined) view.dockedAtMs = r.dockedAtMs;
+      return view;
     }
     const p = s?.agvPosition;
     // The hub's graph node, where orders send robots (the place's own point may lie off the node).
-    const hub = this.#orderPlace(this.#o.hub);
+    const hub = this.#hubPlace;
     const atHub = p !== undefined && Math.hypot(p.x - hub.x, p.y - hub.y) <= (this.#o.hubRadiusM ?? 10);
-    const idle = r.mode === 'idle' && s !== undefined && !s.driving && (s.loads ?? []).length === 0 && atHub;
-    return { ...base, state: idle ? 'idle_at_hub' : 'on_trip' };
+    const idle = r.mode === 'idle' && s !== undefined && !s.driving && (s.loads === undefined || s.loads.length === 0) && atHub;
+    return { serial: r.serial, compartments: this.#o.compartments, batteryPct, energy: this.#o.energy, state: idle ? 'idle_at_hub' : 'on_trip' };
   }
 
   // ---- orders out ----

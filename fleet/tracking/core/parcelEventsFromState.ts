@@ -92,12 +92,21 @@ function diffActions(
   events: ParcelEvent[],
   unknownActionIds: string[],
 ): void {
-  const prevStatus = new Map<string, ActionState>();
-  for (const a of prev?.actionStates ?? []) prevStatus.set(a.actionId, a);
+  // Both lists usually hold the same actions in the same order: look up by position, and by id only when not.
+  const prevStates = prev?.actionStates ?? [];
+  let prevStatus: Map<string, ActionState> | undefined;
   const base = { serial, orderId: next.orderId, atMs: nowMs };
 
-  for (const now of next.actionStates) {
-    const before = prevStatus.get(now.actionId);
+  for (let i = 0; i < next.actionStates.length; i++) {
+    const now = next.actionStates[i]!;
+    let before = prevStates[i];
+    if (before?.actionId !== now.actionId) {
+      if (prevStatus === undefined) {
+        prevStatus = new Map();
+        for (const a of prevStates) if (!prevStatus.has(a.actionId)) prevStatus.set(a.actionId, a);
+      }
+      before = prevStatus.get(now.actionId);
+    }
     if (before !== undefined && before.actionStatus === now.actionStatus) continue;
     const known = actions.get(now.actionId);
     if (known === undefined) {
