@@ -46,6 +46,12 @@ export interface ParcelServiceOptions {
   isKnownPlace?: (placeId: string) => boolean;
   /** A human name for a place id, for notifications. */
   placeName?: (placeId: string) => string | undefined;
+  /**
+   * Makes the ids of parcels (`P`), their history entries (`E`) and code lock-out alerts (`A`). Default: 64 CSPRNG bits. The simulator
+   * passes a counter: parcels created in the same millisecond are claimed in id order, so random ids would make a
+   * seeded day plan differently on every run.
+   */
+  newId?: (prefix: 'P' | 'E' | 'A') => string;
 }
 
 export interface Recipient {
@@ -195,6 +201,7 @@ export class ParcelService {
   readonly #notifyUrl: string | undefined;
   readonly #isKnownPlace: ((placeId: string) => boolean) | undefined;
   readonly #placeName: (placeId: string) => string | undefined;
+  readonly #newId: (prefix: 'P' | 'E' | 'A') => string;
 
   constructor(options: ParcelServiceOptions) {
     this.#store = options.store;
@@ -205,6 +212,7 @@ export class ParcelService {
     this.#notifyUrl = options.notifyUrl;
     this.#isKnownPlace = options.isKnownPlace;
     this.#placeName = options.placeName ?? (() => undefined);
+    this.#newId = options.newId ?? newId;
   }
 
   /** Creates one parcel (input is untrusted JSON; a ValidationError names each bad field). */
@@ -377,7 +385,7 @@ export class ParcelService {
       await tx.execute(
         `INSERT INTO alerts (id, robot_serial, parcel_id, kind, severity, message, raised_at)
          VALUES ($1, $2, $3, 'code_lockout', 'warning', $4, $5)`,
-        [newId('A'), row.robot_serial, id, `pickup code locked after ${failed} wrong entries`, now],
+        [this.#newId('A'), row.robot_serial, id, `pickup code locked after ${failed} wrong entries`, now],
       );
       return 'locked';
     });
@@ -453,7 +461,7 @@ export class ParcelService {
     const actor = options.actor ?? 'system';
     const now = this.#clock.now();
     const prepared = inputs.map((input) => ({
-      id: newId('P'),
+      id: this.#newId('P'),
       input,
       token: generateTrackingToken(),
       code: issuePickupCode(this.#policy, now),
@@ -516,7 +524,7 @@ export class ParcelService {
         );
         const m = eventParams.length;
         eventValues.push(`($${m + 1}, $${m + 2}, 1, $${m + 3}, NULL, 'received', 'created', $${m + 4}, NULL)`);
-        eventParams.push(newId('E'), p.id, now, actor);
+        eventParams.push(this.#newId('E'), p.id, now, actor);
       }
       await tx.execute(
         `INSERT INTO parcels (id, external_ref, status, destination, recipient, code_hash, code_expires_at, code_used_at,
@@ -595,7 +603,7 @@ export class ParcelService {
     await tx.execute(
       `INSERT INTO parcel_events (id, parcel_id, seq, at, from_status, to_status, cause, actor, data)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [newId('E'), parcelId, Number(last?.seq ?? 0) + 1, at, from, to, cause, actor, hasData ? toJson(data) : null],
+      [this.#newId('E'), parcelId, Number(last?.seq ?? 0) + 1, at, from, to, cause, actor, hasData ? toJson(data) : null],
     );
   }
 

@@ -67,6 +67,11 @@ export interface DispatchLoopOptions {
   criticalBatteryPct?: number;
   /** Send robots to charge at all (false: batteries are someone else's business). Default true. */
   chargingEnabled?: boolean;
+  /**
+   * Makes trip (`T`), charging (`C`) and unload (`L`) order ids; default `{prefix}-` and 48 CSPRNG bits. The simulator
+   * passes a counter so a seeded day is reproducible (active trips are listed in id order).
+   */
+  newId?: (prefix: 'T' | 'C' | 'L') => string;
 }
 
 /** What a dispatcher's "robot recovered" did. */
@@ -102,6 +107,7 @@ export class DispatchLoop {
   #stopped = false;
   #rejectedUntil = new Map<string, number>();
   readonly #docks: DockRepository;
+  readonly #newId: (prefix: 'T' | 'C' | 'L') => string;
   readonly #charging: ChargingConfig;
   /** serial → when startCharging / stopCharging / cancelOrder was last sent (throttles re-sends; lost on restart, harmlessly). */
   readonly #lastSent = new Map<string, number>();
@@ -111,6 +117,7 @@ export class DispatchLoop {
   constructor(options: DispatchLoopOptions) {
     this.#o = options;
     this.#docks = options.docks ?? new DockRepository(options.store);
+    this.#newId = options.newId ?? ((prefix) => `${prefix}-${randomBytes(6).toString('hex').toUpperCase()}`);
     this.#charging = { ...defaultChargingConfig, ...options.charging };
     // Thresholds out of order throw here (DispatchConfigError), at start-up, rather than in every round.
     chargingPolicy([], [], 0, this.#charging);
@@ -211,7 +218,7 @@ export class DispatchLoop {
   /** Plans waiting parcels onto available robots and commits trips + assignments atomically. */
   async #plan(offLimits: ReadonlySet<string>): Promise<TripRecord[]> {
     const { store, trips, overrides, tracker, campus, config, clock } = this.#o;
-    const busy = new Set((await trips.active()).map((t) => t.robotSerial));
+    const busy = new Set(await trips.activeRobotSerials());
     // Robots on, going to or queued for a charging bay take no trip: the planner sees them as charging.
     const now0 = clock.now();
     // A robot that just refused an order sits out a cool-down, so a persistent refusal cannot loop plan → reject.
@@ -228,7 +235,7 @@ export class DispatchLoop {
       const now = clock.now();
       const plan = planTrips({ nowMs: now, parcels: waiting, robots, travel: campus.travel }, config, { routeOverrides });
       for (const trip of plan.trips) {
-        const id = `T-${randomBytes(6).toString('hex').toUpperCase()}`;
+        const id = this.#newId('T');
         const record: TripRecord = {
           id, robotSerial: trip.robot, status: 'planned', orderId: id, orderUpdateId: 0, stops: trip.stops,
           // The planner numbers compartments from 1; VDA 5050 delivery actions from 0.
@@ -527,7 +534,7 @@ export class DispatchLoop {
       } else if (view.charging === true) {
         if (this.#due(`uncharge:${view.serial}`, now)) await this.#instant(view.serial, 'stopCharging');
       } else {
-        const orderId = `L-${randomBytes(6).toString('hex').toUpperCase()}`;
+        const orderId = this.#newId('L');
         try {
           await tracker.sendOrder(view.serial, buildMoveOrder({ orderId, mapId: campus.mapId, from: dock, to: hub, fromDeviationM: deviationM }));
           await this.#docks.release(store, view.serial);
@@ -577,7 +584,7 @@ export class DispatchLoop {
           continue;
         }
         const dock = campus.orderPlace(this.#dockPlaceOf(d.dockId))!;
-        const orderId = `C-${randomBytes(6).toString('hex').toUpperCase()}`;
+        const orderId = this.#newId('C');
         if (!(await this.#docks.reserve(store, d.dockId, d.serial, orderId, now))) continue;
         offLimits.add(d.serial);
         try {

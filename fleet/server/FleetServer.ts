@@ -19,7 +19,7 @@ import { campusDeliveryPolicy, createDispatchConfig, type ChargingConfig, type D
 import { createHttpApp } from '../http/index.ts';
 import { WebhookDispatcher, Outbox } from '../notify/index.ts';
 import { createLogger, Metrics, type Logger } from '../observability/index.ts';
-import { ParcelService, type ParcelServiceOptions } from '../parcels/index.ts';
+import { ParcelService, type Parcel, type ParcelServiceOptions } from '../parcels/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { FleetTracker } from '../tracking/index.ts';
 import { CampusModel } from './CampusModel.ts';
@@ -53,6 +53,18 @@ export interface FleetServerDeps {
   criticalBatteryPct?: number;
   /** False leaves batteries alone (no robot is sent to charge). Default true. */
   chargingEnabled?: boolean;
+  /**
+   * False builds no HTTP server and opens no port (the simulator drives the server in process); `url` is then ''.
+   * Default true.
+   */
+  listenHttp?: boolean;
+  /**
+   * Makes every id the server would draw at random (parcels, history entries, trips, orders, instant actions), from a
+   * prefix such as 'P', 'T' or 'ia'. Simulation only: a seeded day must be reproducible. Default: CSPRNG ids.
+   */
+  ids?: (prefix: string) => string;
+  /** Told about each parcel change the dispatch loop makes (besides the live feed). */
+  onParcelChanged?: (parcel: Parcel) => void;
 }
 
 /** A running fleet server. */
@@ -94,7 +106,7 @@ export class FleetServer {
 
   /** Starts every part; on a failure part-way, stops what had started and rethrows. */
   static async start(config: FleetServerConfig, deps: FleetServerDeps): Promise<FleetServer> {
-    const { clock } = deps;
+    const { clock, ids } = deps;
     const logger = deps.logger ?? createLogger({ clock, level: config.logLevel, bindings: { service: 'fleet' } });
     const metrics = deps.metrics ?? new Metrics();
     const stops: Array<() => Promise<void> | void> = [];
@@ -148,6 +160,7 @@ export class FleetServer {
         metrics: { inc: (name, labels = {}) => metrics.counter(`fleet_${name}`, `tracking: ${name}`, Object.keys(labels)).inc(labels) },
         hubNodeIds: [campus.hubNodeId],
         ...(deps.staleAfterMs === undefined ? {} : { staleAfterMs: deps.staleAfterMs }),
+        ...(ids === undefined ? {} : { newActionId: () => ids('ia') }),
         // Several instances behind a real broker split the robots' messages; aedes has no shared subscriptions.
         ...(config.mqttUrl === undefined || deps.transport !== undefined ? {} : { shareGroup: 'fleet' }),
       });
@@ -157,6 +170,7 @@ export class FleetServer {
         store, clock, outbox, publicBaseUrl: config.publicBaseUrl, isKnownPlace: campus.isDropPlace, placeName: campus.placeName,
         ...(config.notifyUrl === undefined ? {} : { notifyUrl: config.notifyUrl }),
         ...(deps.codePolicy === undefined ? {} : { codePolicy: deps.codePolicy }),
+        ...(ids === undefined ? {} : { newId: ids }),
       });
 
       const live = new LiveHub({
@@ -174,7 +188,11 @@ export class FleetServer {
         config: createDispatchConfig({ ...campusDeliveryPolicy, ...deps.dispatch, hub: campus.hub.id }),
         periodMs: config.dispatchPeriodMs,
         ...(deps.waitForRecipientS === undefined ? {} : { waitForRecipientS: deps.waitForRecipientS }),
-        onParcelChanged: (p) => publish({ type: 'parcel', parcel: parcelView(p) }),
+        onParcelChanged: (p) => {
+          publish({ type: 'parcel', parcel: parcelView(p) });
+          deps.onParcelChanged?.(p);
+        },
+        ...(ids === undefined ? {} : { newId: ids }),
         docks: new DockRepository(store),
         ...(deps.charging === undefined ? {} : { charging: deps.charging }),
         ...(deps.baysPerDock === undefined ? {} : { baysPerDock: deps.baysPerDock }),
@@ -216,32 +234,35 @@ export class FleetServer {
         triggerDispatch: () => dispatch.trigger(),
         recoverRobot: (serial, options) => dispatch.recoverRobot(serial, options),
       };
-      const app = createHttpApp({
-        clock, logger, metrics,
-        auth: { tokens, tracking: trackingLookup(apiDeps) },
-        routes: apiRoutes(apiDeps),
-        // A batch of 10,000 parcels is about 2 MB of JSON.
-        bodyLimitBytes: 8 * 1024 * 1024,
-        readiness: {
-          database: async () => {
-            await store.query('SELECT 1 AS ok');
+      let url = '';
+      if (deps.listenHttp !== false) {
+        const app = createHttpApp({
+          clock, logger, metrics,
+          auth: { tokens, tracking: trackingLookup(apiDeps) },
+          routes: apiRoutes(apiDeps),
+          // A batch of 10,000 parcels is about 2 MB of JSON.
+          bodyLimitBytes: 8 * 1024 * 1024,
+          readiness: {
+            database: async () => {
+              await store.query('SELECT 1 AS ok');
+            },
           },
-        },
-        openApiInfo: { title: 'Campus fleet server', version: '0.1.0', description: 'Parcels, robots, alerts, tracking. See docs/fleet-server.md.' },
-        extra: [{ path: '/', router: consoleRouter() }],
-      });
-      const server: Server = createServer(app);
-      live.attach(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => resolve());
-      });
-      stops.push(() => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }));
-      const { port } = server.address() as AddressInfo;
-      const url = `http://${config.host}:${port}`;
+          openApiInfo: { title: 'Campus fleet server', version: '0.1.0', description: 'Parcels, robots, alerts, tracking. See docs/fleet-server.md.' },
+          extra: [{ path: '/', router: consoleRouter() }],
+        });
+        const server: Server = createServer(app);
+        live.attach(server);
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.port, config.host, () => resolve());
+        });
+        stops.push(() => new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }));
+        const { port } = server.address() as AddressInfo;
+        url = `http://${config.host}:${port}`;
+      }
       logger.info('fleet server started', { url, mqtt: config.mqttUrl === undefined ? 'embedded' : 'external', campus: campus.mapId, robots: robots.list().length });
       return new FleetServer({ config, store, campus, parcels, robots, tokens, tracker, dispatch, metrics, logger, url, mqttUrl, stops });
     } catch (e) {

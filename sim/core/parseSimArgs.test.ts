@@ -5,7 +5,12 @@ import { campusLabel, parseSimArgs } from './parseSimArgs.ts';
 describe('parseSimArgs', () => {
   it('fills the defaults of the headline command', () => {
     const r = parseSimArgs(['day', '--campus', 'zju', '--parcels', '30000', '--robots', '60', '--seed', '1']);
-    expect(r).toEqual({ ok: true, value: expect.objectContaining({ command: 'day', campus: 'zju', parcels: 30_000, robots: 60, seed: 1, hours: 18, compartments: 24, drainHours: 6, fidelity: 'fleet', mode: 'fast', out: 'out/sim-zju-1' }) });
+    expect(r).toEqual({ ok: true, value: expect.objectContaining({ command: 'day', campus: 'zju', parcels: 30_000, robots: 60, seed: 1, hours: 18, compartments: 24, drainHours: 6, fidelity: 'fleet', mode: 'fast', fleet: 'direct', out: 'out/sim-zju-1' }) });
+  });
+
+  it('takes --fleet server (the real FleetServer) for a day', () => {
+    const r = parseSimArgs(['day', '--fleet', 'server']);
+    expect(r.ok && r.value.command === 'day' && r.value.fleet).toBe('server');
   });
 
   it('parses a sweep list, sorted and de-duplicated', () => {
@@ -19,6 +24,8 @@ describe('parseSimArgs', () => {
     [['day', '--robots', '0'], /--robots must be an integer in 1..999/],
     [['day', '--fidelity', 'ultra'], /--fidelity must be fleet or full/],
     [['day', '--mode', 'slow'], /--mode must be fast or wire/],
+    [['day', '--fleet', 'remote'], /--fleet must be direct or server/],
+    [['sweep', '--fleet', 'server'], /unknown flag --fleet/],
     [['day', '--broker', 'mqtt://localhost:1883'], /only applies to --mode wire/],
     [['day', '--hours', '0'], /--hours/],
     [['day', '--seed'], /needs a value/],

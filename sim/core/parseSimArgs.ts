@@ -13,6 +13,8 @@ export interface DayArgs {
   drainHours: number;
   fidelity: 'fleet' | 'full';
   mode: 'fast' | 'wire';
+  /** The fleet side: the interim in-memory DirectFleet, or the real FleetServer (docs/sim.md). */
+  fleet: 'direct' | 'server';
   broker: string | undefined;
   speedup: number;
   out: string;
@@ -37,16 +39,16 @@ export type SimArgs = DayArgs | SweepArgs | { command: 'help' };
 export const SIM_USAGE = `Usage:
   sim day   [--campus zju|swjtu|FILE] [--parcels N] [--robots N] [--seed N] [--hours H] [--compartments N]
             [--drain-hours H] [--fidelity fleet|full] [--mode fast|wire] [--broker mqtt://HOST:PORT] [--speedup X]
-            [--out DIR] [--quiet]
+            [--fleet direct|server] [--out DIR] [--quiet]
   sim sweep [--campus …] [--parcels N] [--robots 30,40,60,80] [--seed N] [--hours H] [--compartments N]
             [--drain-hours H] [--out DIR] [--quiet]
 Defaults: --campus zju --parcels 30000 --robots 60 --seed 1 --hours 18 --compartments 24 --drain-hours 6
-          --fidelity fleet --mode fast
+          --fidelity fleet --mode fast --fleet direct
           --out out/sim-<campus>-<seed> (sweep: out/sweep-<campus>-<seed>)
 Exit code: 0 the day passed validation, 1 it failed, 2 usage error.`;
 
 const FLAGS: Record<'day' | 'sweep', ReadonlySet<string>> = {
-  day: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'compartments', 'drain-hours', 'fidelity', 'mode', 'broker', 'speedup', 'out', 'quiet']),
+  day: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'compartments', 'drain-hours', 'fidelity', 'mode', 'broker', 'speedup', 'fleet', 'out', 'quiet']),
   sweep: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'compartments', 'drain-hours', 'out', 'quiet']),
 };
 const BOOLEAN = new Set(['quiet']);
@@ -111,11 +113,13 @@ export function parseSimArgs(argv: readonly string[]): Result<SimArgs, string> {
   const broker = flags.get('broker');
   if (broker !== undefined && !/^mqtts?:\/\/[^/\s]+$/.test(broker)) return err(`--broker must look like mqtt://HOST:PORT, got '${broker}'`);
   if (broker !== undefined && mode !== 'wire') return err('--broker only applies to --mode wire');
+  const fleet = flags.get('fleet') ?? 'direct';
+  if (fleet !== 'direct' && fleet !== 'server') return err(`--fleet must be direct or server, got '${fleet}'`);
   const speedupRaw = flags.get('speedup') ?? '10';
   const speedup = Number(speedupRaw);
   if (!Number.isFinite(speedup) || speedup <= 0) return err(`--speedup must be a number > 0, got '${speedupRaw}'`);
   return ok({
-    command, campus, parcels: parcels.value, robots: robots.value, seed: seed.value, hours, ...common, fidelity, mode, broker, speedup, quiet,
+    command, campus, parcels: parcels.value, robots: robots.value, seed: seed.value, hours, ...common, fidelity, mode, fleet, broker, speedup, quiet,
     out: flags.get('out') ?? `out/sim-${label}-${seed.value}`,
   });
 }

@@ -19,6 +19,7 @@ import { Recipients, type RecipientConfig, type RecipientStats } from '../people
 import { DayRecorder, type DayRecord, type RobotState } from '../report/index.ts';
 import { defaultBatteryModel, type BatteryModel } from './core/SimBattery.ts';
 import { DirectFleet, type DirectFleetStats, type DockBay } from './DirectFleet.ts';
+import { ServerFleet, type ServerFleetStats } from './ServerFleet.ts';
 import { RouteCache, SimRobot, type SimRobotActivity } from './SimRobot.ts';
 
 export interface DayConfig {
@@ -65,6 +66,11 @@ export interface DayConfig {
   recipients?: Partial<RecipientConfig>;
   /** Replaces the default demand shape (its `parcels` wins over `parcels` above). */
   demand?: DemandConfig;
+  /**
+   * The fleet side: `direct` (default) plans in memory with the real dispatch code (DirectFleet); `server` runs the
+   * real composed FleetServer (SQLite in memory, no HTTP) on the same clock and broker (ServerFleet).
+   */
+  fleet?: 'direct' | 'server';
   /** Called every progressEveryMs of simulated time (and at the end). */
   onProgress?: (p: DayProgress) => void;
   progressEveryMs?: number;
@@ -82,7 +88,8 @@ export interface DayProgress {
 export interface DayResult {
   record: DayRecord;
   recipients: RecipientStats;
-  fleet: DirectFleetStats;
+  /** DirectFleet's counters, or ServerFleet's with `fleet: 'server'`. */
+  fleet: DirectFleetStats | ServerFleetStats;
   routes: { hits: number; misses: number; failures: number };
   /** VDA 5050 messages delivered over the in-process broker. */
   messages: number;
@@ -169,7 +176,10 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
 
   // Robots.
   // eslint-disable-next-line prefer-const -- the robots' hooks need the fleet, which needs the robots' keypads
-  let fleet: DirectFleet;
+  let fleet: DirectFleet | ServerFleet;
+  const useServer = config.fleet === 'server';
+  // The server names parcels itself; the recorder keeps the sim's ids.
+  const recordId = (parcelId: string) => (fleet instanceof ServerFleet ? fleet.recordIdOf(parcelId) : parcelId);
   const robots: SimRobot[] = [];
   const bridges: VdaBridge[] = [];
   const hubPos = nodePos(hub);
@@ -186,7 +196,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
         },
         onHandoverOpen: (_s, parcelId, typedCode) => {
           // Checked against the code the recipient was sent, independently of the robot's own verdict.
-          const rec = recorder.parcel(parcelId);
+          const rec = recorder.parcel(recordId(parcelId));
           rec.handoverCount++;
           rec.handedOverWithCode = typedCode !== undefined && typedCode === fleet.codeOf(parcelId);
         },
@@ -207,11 +217,20 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   const recipients = new Recipients({
     clock, random: recipientRandom, config: config.recipients,
     onAttempt: (parcelId) => {
-      recorder.parcel(parcelId).codeAttempts++;
+      recorder.parcel(recordId(parcelId)).codeAttempts++;
     },
   });
   const dispatchConfig = createDispatchConfig({ ...simDispatchDefaults, loadPerParcelS, ...config.dispatch, hub: hub.id });
-  fleet = new DirectFleet({
+  const robotStatePeriodMs = config.statePeriodMs ?? 300_000;
+  fleet = useServer ? await ServerFleet.start({
+    clock, broker, campus, serials, compartments, manufacturer: MANUFACTURER, speedMps, recorder, recipients,
+    keypadOf: (serial) => robotBySerial.get(serial)!,
+    dispatch: { ...simDispatchDefaults, loadPerParcelS, ...config.dispatch },
+    ...(config.charging === undefined ? {} : { charging: config.charging }),
+    baysPerDock, waitForRecipientS: config.waitForRecipientS ?? 600,
+    // Robots report on change plus every statePeriodMs: silence up to two periods is normal here, not a fault.
+    staleAfterMs: 2 * robotStatePeriodMs + 60_000,
+  }) : new DirectFleet({
     clock, client: broker.connect('fleet'), campus, hub, bays, travel, config: dispatchConfig,
     charging: { ...defaultChargingConfig, ...config.charging },
     energy: { capacityWh: battery.capacityWh, whPerM: battery.whPerM, idleW: battery.idleW },
@@ -221,7 +240,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
     // The whole shelf (bounded): full building loads need every parcel for a building in view, not the oldest few.
     maxClaim: 5000,
   });
-  await fleet.start();
+  if (fleet instanceof DirectFleet) await fleet.start();
   for (const b of bridges) await b.start();
 
   // Demand: one timer at a time walks the sorted arrivals.
@@ -271,20 +290,21 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   };
   for (let t = startMs; t < endMs;) {
     t = Math.min(endMs, t + stepMs);
-    events += clock.runUntil(t);
+    events += useServer ? await clock.runUntilAsync(t) : clock.runUntil(t);
     if (config.onProgress) progress();
   }
   // Past the window: on until every parcel is resolved, or the hard stop.
   const hardStopMs = endMs + drainHours * H;
   const open = () => next < arrivals.length || fleet.unresolvedCount > 0;
   while (open() && clock.now() < hardStopMs) {
-    events += clock.runUntil(Math.min(hardStopMs, clock.now() + Math.min(stepMs, 60_000)));
+    const until = Math.min(hardStopMs, clock.now() + Math.min(stepMs, 60_000));
+    events += useServer ? await clock.runUntilAsync(until) : clock.runUntil(until);
     if (config.onProgress) progress();
   }
   const stopMs = clock.now();
   recorder.params.endMs = stopMs;
 
-  fleet.stop();
+  await fleet.stop();
   for (const r of robots) {
     const totals = recorder.robot(r.serial);
     r.battery.pctAt(stopMs);

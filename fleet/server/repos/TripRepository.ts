@@ -115,6 +115,12 @@ export class TripRepository {
     return rows.map(toTrip);
   }
 
+  /** Serials of the robots with a trip not yet ended (the cheap form of `active()` for "who is busy"). */
+  async activeRobotSerials(q: Queryable = this.#store): Promise<string[]> {
+    const rows = await q.query<{ robot_serial: string }>(`SELECT robot_serial FROM trips WHERE status IN ('planned', 'sent') ORDER BY created_at, id`);
+    return rows.map((r) => r.robot_serial);
+  }
+
   /** The most recent trips, newest first. */
   async recent(limit: number, robotSerial?: string): Promise<TripRecord[]> {
     const rows = robotSerial === undefined
@@ -147,6 +153,9 @@ export class TripRepository {
 }
 
 function toTrip(r: TripRow): TripRecord {
+  // The order body is the bulk of a row (every node, action and code hash) and a dispatch round, which lists the
+  // active trips every few seconds, rarely reads it: parsed on first use.
+  let order: VdaBody<'order'> | null | undefined;
   return {
     id: r.id,
     robotSerial: r.robot_serial,
@@ -155,7 +164,13 @@ function toTrip(r: TripRow): TripRecord {
     orderUpdateId: Number(r.order_update_id),
     stops: fromJson<TripStop[]>(r.stops),
     parcels: fromJson<TripRecord['parcels']>(r.parcel_ids),
-    order: fromJson<VdaBody<'order'> | null>(r.order_body),
+    get order() {
+      order ??= fromJson<VdaBody<'order'> | null>(r.order_body);
+      return order;
+    },
+    set order(value) {
+      order = value;
+    },
     createdAtMs: Number(r.created_at),
     startedAtMs: r.started_at === null ? null : Number(r.started_at),
     finishedAtMs: r.finished_at === null ? null : Number(r.finished_at),
