@@ -41,7 +41,9 @@ describe(`end to end over MQTT (${mosquittoUp ? 'Mosquitto 127.0.0.1:1883' : 'em
     const mem = createMemoryLogger(clock, 'warn');
     const config = parseConfig([
       '--port', '0', '--database-url', ':memory:', '--campus', CAMPUS_FILE, '--dispatch-period-ms', '500', '--robot-speed-mps', '5',
-      ...(mosquittoUp ? ['--mqtt-url', 'mqtt://127.0.0.1:1883'] : ['--mqtt-port', '0']),
+      // Its own shared-subscription group: another fleet on the same broker (a parallel test run) must not take a
+      // share of this fleet's robot messages.
+      ...(mosquittoUp ? ['--mqtt-url', 'mqtt://127.0.0.1:1883', '--mqtt-share-group', `e2e-${process.pid}-${Date.now()}`] : ['--mqtt-port', '0']),
     ], {});
     const server = await FleetServer.start(config, { clock, logger: mem.logger, campusMap: await zjuCampus(), codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS } });
     cleanup.push(() => server.stop());

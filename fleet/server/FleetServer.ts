@@ -161,8 +161,9 @@ export class FleetServer {
         hubNodeIds: [campus.hubNodeId],
         ...(deps.staleAfterMs === undefined ? {} : { staleAfterMs: deps.staleAfterMs }),
         ...(ids === undefined ? {} : { newActionId: () => ids('ia') }),
-        // Several instances behind a real broker split the robots' messages; aedes has no shared subscriptions.
-        ...(config.mqttUrl === undefined || deps.transport !== undefined ? {} : { shareGroup: 'fleet' }),
+        // Several instances behind a real broker split the robots' messages; aedes has no shared subscriptions. The
+        // group names the fleet: two fleets on one broker with the same group would steal each other's messages.
+        ...(config.mqttUrl === undefined || deps.transport !== undefined ? {} : { shareGroup: config.mqttShareGroup }),
       });
 
       const outbox = new Outbox(store, clock);

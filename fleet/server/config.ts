@@ -12,6 +12,8 @@ export interface FleetServerConfig {
   /** The fleet's MQTT login on a real broker (its ACL must allow the fleet topics). Default `fleet`. */
   mqttUsername: string;
   mqttPassword: string | undefined;
+  /** Shared-subscription group on a real broker: instances of ONE fleet share it; another fleet must use another. */
+  mqttShareGroup: string;
   /** Port of the embedded broker. Default 1883. */
   mqttPort: number;
   /** Interface the HTTP server (and the embedded broker) listen on. Default 127.0.0.1. */
@@ -46,6 +48,7 @@ const SPECS = {
   mqttUrl: { flag: 'mqtt-url', env: 'MQTT_URL' },
   mqttUsername: { flag: 'mqtt-username', env: 'MQTT_USERNAME' },
   mqttPassword: { flag: 'mqtt-password', env: 'MQTT_PASSWORD' },
+  mqttShareGroup: { flag: 'mqtt-share-group', env: 'MQTT_SHARE_GROUP' },
   mqttPort: { flag: 'mqtt-port', env: 'MQTT_PORT' },
   host: { flag: 'host', env: 'HOST' },
   port: { flag: 'port', env: 'PORT' },
@@ -122,6 +125,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     mqttUrl: url('mqttUrl', ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']),
     mqttUsername: str('mqttUsername', 'fleet'),
     mqttPassword: opt('mqttPassword'),
+    mqttShareGroup: str('mqttShareGroup', 'fleet'),
     mqttPort: int('mqttPort', 1883, 0, 65535),
     host: str('host', '127.0.0.1'),
     port,
