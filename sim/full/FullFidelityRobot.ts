@@ -17,7 +17,7 @@ import { TOPICS, type ControllerStatus } from '../../robot/nodes/topics.ts';
 import { stampToMs, type InProcessBus, type ParamsFile, type RosNode, type Subscription } from '../../robot/ros/index.ts';
 import type { MessageTransport } from '../../transport/index.ts';
 import { defaultBatteryModel } from '../runner/core/SimBattery.ts';
-import { SimCompartments, SimKeypad, type RouteCache, type SimRobotActivity, type SimRobotHooks } from '../runner/SimRobot.ts';
+import { activityOf, SimCompartments, SimKeypad, typeAtKeypad, type RouteCache, type SimRobotActivity, type SimRobotHooks } from '../runner/SimRobot.ts';
 import type { RobotBody, RobotBodyOptions, World } from '../world/index.ts';
 import { GroundTruthMetrics } from './GroundTruthMetrics.ts';
 
@@ -157,22 +157,12 @@ export class FullFidelityRobot {
 
   /** What the robot is doing, for the day's samples (same categories as the fleet-fidelity robot). */
   activity(): SimRobotActivity {
-    if (this.motion.driving) return 'driving';
-    if (this.keypad.showing.size > 0) return 'waiting_handover';
-    if (this.compartments.openFor('load')) return 'loading';
-    if (this.compartments.openFor('return')) return 'unloading';
-    if (this.body.charging) return 'charging';
-    return 'idle';
+    return activityOf(this.motion.driving, this.keypad, this.compartments, this.body.charging);
   }
 
   /** The recipient's keypad (sim/people Keypad): the typed code is visible to the hand-over hook while it opens. */
   enterCode(code: string, parcelId?: string): { result: KeypadResult; attemptsLeft?: number } {
-    this.keypad.entry = code;
-    try {
-      return this.runner.enterCode(code, parcelId);
-    } finally {
-      this.keypad.entry = undefined;
-    }
+    return typeAtKeypad(this.keypad, this.runner, code, parcelId);
   }
 
   /** Nothing to do: the driver publishes the battery at 1 Hz and the mission node forwards it. */

@@ -89,6 +89,28 @@ export interface SimRobotOptions {
 
 export type SimRobotActivity = 'idle' | 'driving' | 'loading' | 'waiting_handover' | 'unloading' | 'charging';
 
+/** The activity a simulated robot of either fidelity is sampled in, from its simulated hardware. */
+export function activityOf(driving: boolean, keypad: SimKeypad, compartments: SimCompartments, charging: boolean): SimRobotActivity {
+  if (driving) return 'driving';
+  if (keypad.showing.size > 0) return 'waiting_handover';
+  if (compartments.openFor('load')) return 'loading';
+  if (compartments.openFor('return')) return 'unloading';
+  if (charging) return 'charging';
+  return 'idle';
+}
+
+/** A recipient types at the robot's keypad; the typed code is visible to the hand-over hook while the door opens. */
+export function typeAtKeypad(
+  keypad: SimKeypad, runner: MissionRunner, code: string, parcelId?: string,
+): { result: KeypadResult; attemptsLeft?: number } {
+  keypad.entry = code;
+  try {
+    return runner.enterCode(code, parcelId);
+  } finally {
+    keypad.entry = undefined;
+  }
+}
+
 export class SimRobot {
   readonly serial: string;
   readonly executor: MissionExecutor;
@@ -115,22 +137,12 @@ export class SimRobot {
 
   /** What the robot is doing, for the day's samples. */
   activity(): SimRobotActivity {
-    if (this.motion.driving) return 'driving';
-    if (this.keypad.showing.size > 0) return 'waiting_handover';
-    if (this.compartments.openFor('load')) return 'loading';
-    if (this.compartments.openFor('return')) return 'unloading';
-    if (this.battery.charging) return 'charging';
-    return 'idle';
+    return activityOf(this.motion.driving, this.keypad, this.compartments, this.battery.charging);
   }
 
   /** The recipient's keypad: the parcel id comes from the QR code of their notification, then the code. */
   enterCode(code: string, parcelId?: string): { result: KeypadResult; attemptsLeft?: number } {
-    this.keypad.entry = code;
-    try {
-      return this.runner.enterCode(code, parcelId);
-    } finally {
-      this.keypad.entry = undefined;
-    }
+    return typeAtKeypad(this.keypad, this.runner, code, parcelId);
   }
 
   /** Tells the executor the charge when its whole percent changed (each change is a state message). */
