@@ -73,6 +73,23 @@ footer{color:#777;font-size:.85em;margin-top:40px}
  * The day's report as one self-contained HTML page: inline CSS and SVG, no script, no external URL, so it opens
  * offline and the same record renders to the same bytes.
  */
+/** The opening of a self-contained report page (inline CSS, no external URLs) up to its title heading. */
+export function pageStart(title: string): string[] {
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${REPORT_CSS}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    `<h1>${esc(title)}</h1>`,
+  ];
+}
+
 export function renderHtml(input: ReportInput): string {
   const { record, kpis, verdict } = input;
   const p = record.params;
@@ -174,17 +191,7 @@ export function renderHtml(input: ReportInput): string {
   ];
 
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    `<h1>${esc(title)}</h1>`,
+    ...pageStart(title),
     `<p class="sub">Simulated ${esc(clockLabel(p.startMs, off))}–${esc(clockLabel(p.endMs, off))} (${fmtNum(kpis.simulatedHours, 1)} h), ${esc(String(p.fidelity))} fidelity, ${esc(String(p.mode))} mode.</p>`,
     verdictBlock(verdict),
     '<h2>Run</h2>',

@@ -1,4 +1,4 @@
-import { REPORT_CSS } from './renderHtml.ts';
+import { pageStart } from './renderHtml.ts';
 import { esc, fmtNum } from './svg/Plot.ts';
 import { sweepChart } from './svg/sweepChart.ts';
 import { DEFAULT_COST_MODEL, sweepRows } from './sweep.ts';
@@ -38,17 +38,7 @@ export function renderSweepHtml(input: SweepReportInput): string {
     '</table>',
   ].join('');
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    `<h1>${esc(title)}</h1>`,
+    ...pageStart(title),
     `<p class="sub">Each point is one simulated day with the same parcels and seed and a different fleet size. Hollow vermillion markers are days that failed validation.</p>`,
     `<figure>\n${svg}\n<figcaption>${esc(
       `Left: 95th percentile of arrival → hand-over. Right: fleet cost per delivered parcel, with robots at ${model.currency} ${fmtNum(model.robotPerDay, 2)} a day and energy at ${model.currency} ${fmtNum(model.energyPerKWh, 2)} per kWh. The knee of the left curve is where more robots stop buying speed; the right curve shows what each robot adds.`,
