@@ -23,6 +23,7 @@ import type { LaserScanData } from '../localization/core/index.ts';
 import {
   LifecycleNode,
   declareParams,
+  inRange,
   defineParams,
   makeTwist,
   stampToMs,
@@ -36,22 +37,21 @@ import {
 import { createPoseEstimate, fromLaserScan, fromPath, fromPoseWithCovariance, toTwist } from './convert.ts';
 import { TOPICS, type ControllerStatus, type ReplanRequest } from './topics.ts';
 
-const positive = (v: number) => (v > 0 ? undefined : 'must be > 0');
 
 export const controllerParams = defineParams({
-  controlRateHz: { name: 'control_rate_hz', type: 'double', default: 10, unit: 'Hz', description: 'Control loop rate', validate: positive },
-  desiredSpeedMps: { name: 'desired_speed_mps', type: 'double', default: 1.5, unit: 'm/s', description: 'Cruise speed on a straight, clear path', validate: positive },
-  lookaheadTimeS: { name: 'lookahead_time_s', type: 'double', default: 0.8, unit: 's', description: 'Lookahead distance = speed × this', validate: positive },
-  minLookaheadM: { name: 'min_lookahead_m', type: 'double', default: 0.5, unit: 'm', description: 'Shortest lookahead', validate: positive },
-  maxLookaheadM: { name: 'max_lookahead_m', type: 'double', default: 1.5, unit: 'm', description: 'Longest lookahead', validate: positive },
-  goalToleranceM: { name: 'goal_tolerance_m', type: 'double', default: 0.25, unit: 'm', description: 'The goal is reached within this distance', validate: positive },
-  pathHalfWidthM: { name: 'path_half_width_m', type: 'double', default: 1.5, unit: 'm', description: 'Half the usable footway width for passing', validate: positive },
-  robotHalfWidthM: { name: 'robot_half_width_m', type: 'double', default: 0.3, unit: 'm', description: 'Half the robot width', validate: positive },
-  passingClearanceM: { name: 'passing_clearance_m', type: 'double', default: 0.25, unit: 'm', description: 'Side gap kept when passing an obstacle', validate: positive },
-  passingSpeedMps: { name: 'passing_speed_mps', type: 'double', default: 0.8, unit: 'm/s', description: 'Speed cap while passing', validate: positive },
-  blockedTimeoutS: { name: 'blocked_timeout_s', type: 'double', default: 20, unit: 's', description: 'Blocked this long asks for a re-plan', validate: positive },
-  poseTimeoutS: { name: 'pose_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A pose older than this stops the robot', validate: positive },
-  scanTimeoutS: { name: 'scan_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A scan older than this is ignored by avoidance', validate: positive },
+  controlRateHz: { name: 'control_rate_hz', type: 'double', default: 10, unit: 'Hz', description: 'Control loop rate', validate: inRange.positive },
+  desiredSpeedMps: { name: 'desired_speed_mps', type: 'double', default: 1.5, unit: 'm/s', description: 'Cruise speed on a straight, clear path', validate: inRange.positive },
+  lookaheadTimeS: { name: 'lookahead_time_s', type: 'double', default: 0.8, unit: 's', description: 'Lookahead distance = speed × this', validate: inRange.positive },
+  minLookaheadM: { name: 'min_lookahead_m', type: 'double', default: 0.5, unit: 'm', description: 'Shortest lookahead', validate: inRange.positive },
+  maxLookaheadM: { name: 'max_lookahead_m', type: 'double', default: 1.5, unit: 'm', description: 'Longest lookahead', validate: inRange.positive },
+  goalToleranceM: { name: 'goal_tolerance_m', type: 'double', default: 0.25, unit: 'm', description: 'The goal is reached within this distance', validate: inRange.positive },
+  pathHalfWidthM: { name: 'path_half_width_m', type: 'double', default: 1.5, unit: 'm', description: 'Half the usable footway width for passing', validate: inRange.positive },
+  robotHalfWidthM: { name: 'robot_half_width_m', type: 'double', default: 0.3, unit: 'm', description: 'Half the robot width', validate: inRange.positive },
+  passingClearanceM: { name: 'passing_clearance_m', type: 'double', default: 0.25, unit: 'm', description: 'Side gap kept when passing an obstacle', validate: inRange.positive },
+  passingSpeedMps: { name: 'passing_speed_mps', type: 'double', default: 0.8, unit: 'm/s', description: 'Speed cap while passing', validate: inRange.positive },
+  blockedTimeoutS: { name: 'blocked_timeout_s', type: 'double', default: 20, unit: 's', description: 'Blocked this long asks for a re-plan', validate: inRange.positive },
+  poseTimeoutS: { name: 'pose_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A pose older than this stops the robot', validate: inRange.positive },
+  scanTimeoutS: { name: 'scan_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A scan older than this is ignored by avoidance', validate: inRange.positive },
 });
 
 export interface ControllerMetrics {

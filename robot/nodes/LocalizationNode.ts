@@ -12,6 +12,7 @@ import {
   LifecycleNode,
   NAV_SAT,
   declareParams,
+  inRange,
   defineParams,
   stampToMs,
   type LifecyclePublisher,
@@ -45,48 +46,48 @@ export const localizationParams = defineParams({
   scanMatching: { name: 'scan_matching', type: 'bool', default: true, unit: '', description: 'Correct with scan-to-map matches' },
   scanMatchEveryN: {
     name: 'scan_match_every_n', type: 'integer', default: 1, unit: '', description: 'Match every n-th scan',
-    validate: (v) => (v >= 1 ? undefined : 'must be ≥ 1'),
+    validate: inRange.atLeastOne,
   },
   gnssMinStdM: {
     name: 'gnss_min_std_m', type: 'double', default: 0.5, unit: 'm', description: 'Floor on the GNSS std-dev the filter believes',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
   gnssSigmaM: {
     name: 'gnss_sigma_m', type: 'double', default: 2.0, unit: 'm', description: 'GNSS std-dev when the receiver reports no covariance',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
   gyroBiasWalk: {
     name: 'imu.gyro_bias_walk_radps_per_sqrt_s', type: 'double', default: 2e-4, unit: 'rad/s/√s',
     description: "Random walk of the gyro bias (the IMU's datasheet value); too small a value makes the heading overconfident",
-    validate: (v) => (v >= 0 ? undefined : 'must be ≥ 0'),
+    validate: inRange.nonNegative,
   },
   gyroNoise: {
     name: 'imu.gyro_noise_radps', type: 'double', default: 0.005, unit: 'rad/s', description: 'Gyro white noise per sample',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
   odomScaleStd: {
     name: 'odom.scale_error_std', type: 'double', default: 0.03, unit: '', description: 'Prior std-dev of the wheel odometry scale error (estimated online)',
-    validate: (v) => (v >= 0 ? undefined : 'must be ≥ 0'),
+    validate: inRange.nonNegative,
   },
   odomDistanceFrac: {
     name: 'odom.distance_noise_frac', type: 'double', default: defaultEkfParams.odomDistanceFrac, unit: '',
     description: 'Std-dev of the odometry distance error per step as a fraction of the step (on top of the estimated scale error)',
-    validate: (v) => (v >= 0 ? undefined : 'must be ≥ 0'),
+    validate: inRange.nonNegative,
   },
   odomLateralFrac: {
     name: 'odom.lateral_noise_frac', type: 'double', default: defaultEkfParams.odomLateralFrac, unit: '',
     description: 'Std-dev of the sideways slip per step as a fraction of the step',
-    validate: (v) => (v >= 0 ? undefined : 'must be ≥ 0'),
+    validate: inRange.nonNegative,
   },
   odomVarPerM: {
     name: 'odom.position_var_per_m', type: 'double', default: defaultEkfParams.odomVarPerMM2, unit: 'm²/m',
     description: "Position random walk per metre travelled, along and across the track (the wheels' slip noise squared)",
-    validate: (v) => (v >= 0 ? undefined : 'must be ≥ 0'),
+    validate: inRange.nonNegative,
   },
   headingVarPerM: {
     name: 'odom.heading_var_per_m', type: 'double', default: defaultEkfParams.headingVarPerMRad2, unit: 'rad²/m',
     description: 'Heading random walk per metre travelled (uneven ground), on top of the gyro noise',
-    validate: (v) => (v >= 0 ? undefined : 'must be ≥ 0'),
+    validate: inRange.nonNegative,
   },
   initialPose: {
     name: 'initial_pose', type: 'double_array', default: [], unit: 'm, m, rad',
@@ -95,11 +96,11 @@ export const localizationParams = defineParams({
   },
   initialPositionStdM: {
     name: 'initial_position_std_m', type: 'double', default: 0.1, unit: 'm', description: 'Std-dev of initial_pose x and y',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
   initialHeadingStdRad: {
     name: 'initial_heading_std_rad', type: 'double', default: 0.05, unit: 'rad', description: 'Std-dev of initial_pose theta',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
 });
 

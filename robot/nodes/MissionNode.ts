@@ -18,6 +18,7 @@ import {
 import {
   LifecycleNode,
   declareParams,
+  inRange,
   defineParams,
   type LifecyclePublisher,
   type ParamsHandle,
@@ -32,15 +33,15 @@ export const missionParams = defineParams({
   mapFrame: { name: 'map_frame', type: 'string', default: 'map', unit: '', description: 'Frame of planner goals' },
   compartments: {
     name: 'compartments', type: 'integer', default: 6, unit: '', description: 'Compartments on the robot',
-    validate: (v) => (v >= 1 ? undefined : 'must be ≥ 1'),
+    validate: inRange.atLeastOne,
   },
   positionPeriodS: {
     name: 'position_period_s', type: 'double', default: 0.2, unit: 's', description: 'How often the pose is passed to the mission (state/visualization)',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
   doorCloseS: {
     name: 'door_close_s', type: 'double', default: 2, unit: 's', description: 'Stand-in compartment doors close after this (simulation)',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
 });
 

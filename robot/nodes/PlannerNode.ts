@@ -8,6 +8,7 @@ import { createPathPlanner, type PathPlanner, type PlannedPath } from '../planne
 import {
   LifecycleNode,
   declareParams,
+  inRange,
   defineParams,
   stampToMs,
   type LifecyclePublisher,
@@ -22,15 +23,15 @@ export const plannerParams = defineParams({
   mapFrame: { name: 'map_frame', type: 'string', default: 'map', unit: '', description: 'Frame of goals and paths' },
   maxSnapM: {
     name: 'max_snap_m', type: 'double', default: 50, unit: 'm', description: 'A pose or goal farther than this from every path is off the network',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
   blockedEdgeSearchM: {
     name: 'blocked_edge_search_m', type: 'double', default: 10, unit: 'm', description: 'How far from the robot the blocked edge of its path may be',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
   blockedForgetS: {
     name: 'blocked_forget_s', type: 'double', default: 600, unit: 's', description: 'A blocked edge is tried again after this long',
-    validate: (v) => (v > 0 ? undefined : 'must be > 0'),
+    validate: inRange.positive,
   },
 });
 

@@ -7,6 +7,7 @@ import { checkCollision, createCheckedCommand, defaultCollisionMonitorParams, ty
 import {
   LifecycleNode,
   declareParams,
+  inRange,
   defineParams,
   makeTwist,
   stampToMs,
@@ -20,23 +21,21 @@ import {
 import { fromLaserScan, fromTwist, toTwist, type PlanarVelocity } from './convert.ts';
 import { TOPICS } from './topics.ts';
 
-const positive = (v: number) => (v > 0 ? undefined : 'must be > 0');
-const nonNegative = (v: number) => (v >= 0 ? undefined : 'must be ≥ 0');
 
 export const safetyParams = defineParams({
-  footprintFrontM: { name: 'footprint.front_m', type: 'double', default: 0.4, unit: 'm', description: 'Robot origin to front edge', validate: positive },
-  footprintRearM: { name: 'footprint.rear_m', type: 'double', default: 0.4, unit: 'm', description: 'Robot origin to rear edge', validate: positive },
-  footprintHalfWidthM: { name: 'footprint.half_width_m', type: 'double', default: 0.3, unit: 'm', description: 'Robot origin to either side', validate: positive },
-  stopZoneM: { name: 'stop_zone_m', type: 'double', default: 0.1, unit: 'm', description: 'Stop zone: footprint grown by this', validate: nonNegative },
-  slowdownZoneM: { name: 'slowdown_zone_m', type: 'double', default: 0.5, unit: 'm', description: 'Slow-down zone: footprint grown by this', validate: nonNegative },
+  footprintFrontM: { name: 'footprint.front_m', type: 'double', default: 0.4, unit: 'm', description: 'Robot origin to front edge', validate: inRange.positive },
+  footprintRearM: { name: 'footprint.rear_m', type: 'double', default: 0.4, unit: 'm', description: 'Robot origin to rear edge', validate: inRange.positive },
+  footprintHalfWidthM: { name: 'footprint.half_width_m', type: 'double', default: 0.3, unit: 'm', description: 'Robot origin to either side', validate: inRange.positive },
+  stopZoneM: { name: 'stop_zone_m', type: 'double', default: 0.1, unit: 'm', description: 'Stop zone: footprint grown by this', validate: inRange.nonNegative },
+  slowdownZoneM: { name: 'slowdown_zone_m', type: 'double', default: 0.5, unit: 'm', description: 'Slow-down zone: footprint grown by this', validate: inRange.nonNegative },
   slowdownRatio: {
     name: 'slowdown_ratio', type: 'double', default: 0.4, unit: '', description: 'Command factor with something in the slow-down zone',
-    validate: (v) => (v > 0 && v <= 1 ? undefined : 'must be in (0, 1]'),
+    validate: inRange.fraction,
   },
-  minPoints: { name: 'min_points', type: 'integer', default: 2, unit: '', description: 'Scan points a zone needs before it acts', validate: positive },
-  approachHorizonS: { name: 'approach_horizon_s', type: 'double', default: 1.5, unit: 's', description: 'Keep the stop zone this far in time from any obstacle', validate: positive },
-  maxScanAgeS: { name: 'max_scan_age_s', type: 'double', default: 0.3, unit: 's', description: 'An older scan stops the robot', validate: positive },
-  cmdTimeoutS: { name: 'cmd_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'No command for this long stops the motors', validate: positive },
+  minPoints: { name: 'min_points', type: 'integer', default: 2, unit: '', description: 'Scan points a zone needs before it acts', validate: inRange.positive },
+  approachHorizonS: { name: 'approach_horizon_s', type: 'double', default: 1.5, unit: 's', description: 'Keep the stop zone this far in time from any obstacle', validate: inRange.positive },
+  maxScanAgeS: { name: 'max_scan_age_s', type: 'double', default: 0.3, unit: 's', description: 'An older scan stops the robot', validate: inRange.positive },
+  cmdTimeoutS: { name: 'cmd_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'No command for this long stops the motors', validate: inRange.positive },
 });
 
 export interface SafetyCounters {

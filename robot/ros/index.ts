@@ -47,7 +47,7 @@ export type {
   LifecycleTransition,
   TransitionResult,
 } from './core/LifecycleNode.ts';
-export { declareParams, defineParams, describeParams } from './core/params.ts';
+export { declareParams, defineParams, describeParams, inRange } from './core/params.ts';
 export type { DeclareParamsOptions, ParamsHandle, ParamsOf, ParamSpec, ParamSpecOf, ParamTable, ValueOf } from './core/params.ts';
 export { parseParamsYaml, paramsForNode, ParamsFileError } from './core/parseParamsYaml.ts';
 export type { ParamsFile } from './core/parseParamsYaml.ts';

@@ -44,6 +44,14 @@ export type ParamTable = Record<string, ParamSpec>;
 export type ParamsOf<T extends ParamTable> = { -readonly [K in keyof T]: ValueOf<T[K]['type']> };
 
 /** Identity that keeps the literal types of a table, so `ParamsOf<typeof table>` is precise. */
+/** Range checks for number parameters, shared by every node's table (undefined = valid, else the reason). */
+export const inRange = {
+  positive: (v: number): string | undefined => (v > 0 ? undefined : 'must be > 0'),
+  nonNegative: (v: number): string | undefined => (v >= 0 ? undefined : 'must be ≥ 0'),
+  atLeastOne: (v: number): string | undefined => (v >= 1 ? undefined : 'must be ≥ 1'),
+  fraction: (v: number): string | undefined => (v > 0 && v <= 1 ? undefined : 'must be in (0, 1]'),
+} as const;
+
 export function defineParams<const T extends ParamTable>(table: T): T {
   return table;
 }
