@@ -554,18 +554,8 @@ export class ObstacleIndex {
             }
             for (let p = 0; p < n; p++) {
               for (let i = pairs[2 * p]!, iEnd = pairs[2 * p + 1]!; i <= iEnd; i++) {
-                let dx = dirX[i]!;
-                let dy: number;
-                if (dx !== dx) {
-                  const a = angle0 + i * inc;
-                  dx = Math.cos(a);
-                  dy = Math.sin(a);
-                  dirX[i] = dx;
-                  dirY[i] = dy;
-                } else {
-                  dy = dirY[i]!;
-                }
-                const t = raySegmentDistance(px, py, dx, dy, ax, ay, ex, ey);
+                if (dirX[i] !== dirX[i]) beamDirection(dirX, dirY, i, angle0, inc);
+                const t = raySegmentDistance(px, py, dirX[i]!, dirY[i]!, ax, ay, ex, ey);
                 if (t < ranges[i]!) ranges[i] = t;
               }
             }
@@ -592,18 +582,8 @@ export class ObstacleIndex {
       }
       for (let p = 0; p < n; p++) {
         for (let i = pairs[2 * p]!, iEnd = pairs[2 * p + 1]!; i <= iEnd; i++) {
-          let dx = dirX[i]!;
-          let dy: number;
-          if (dx !== dx) {
-            const a = angle0 + i * inc;
-            dx = Math.cos(a);
-            dy = Math.sin(a);
-            dirX[i] = dx;
-            dirY[i] = dy;
-          } else {
-            dy = dirY[i]!;
-          }
-          const t = rayCircleDistance(px, py, dx, dy, cx, cy, r);
+          if (dirX[i] !== dirX[i]) beamDirection(dirX, dirY, i, angle0, inc);
+          const t = rayCircleDistance(px, py, dirX[i]!, dirY[i]!, cx, cy, r);
           if (t < ranges[i]!) ranges[i] = t;
         }
       }
@@ -867,4 +847,14 @@ function checkPoint(method: string, x: number, y: number): void {
 
 function checkRange(method: string, rangeM: number): void {
   if (!(rangeM >= 0)) throw badQuery(`${method}: range must be ≥ 0 (Infinity allowed), got ${rangeM}`);
+}
+
+/**
+ * Fills in beam i's unit direction on first use (NaN marks "not yet"): beams into open space never pay for their
+ * sine and cosine.
+ */
+function beamDirection(dirX: Float64Array, dirY: Float64Array, i: number, angle0: number, inc: number): void {
+  const a = angle0 + i * inc;
+  dirX[i] = Math.cos(a);
+  dirY[i] = Math.sin(a);
 }
