@@ -60,8 +60,11 @@ const rnd = new Random(42);
     ekf.updateGnss(x + noise[i & 4095]!, noise[(i + 7) & 4095]!, 4, 0, 4);
   });
   const usPredict = measure(200_000, () => ekf.predict(0.15, 0.01, 0.1));
+  // The default on the robot: heading from the wheels, with the turn scale error and turn slip.
+  const usPredictWheels = measure(200_000, () => ekf.predict(0.15, 0.01, 0.1, false));
   report('EKF predict + GNSS update', us, 200);
-  report('EKF predict alone', usPredict, undefined);
+  report('EKF predict alone (gyro heading)', usPredict, undefined);
+  report('EKF predict alone (wheel heading)', usPredictWheels, undefined);
 }
 
 // ---- Scan match, 180 beams, on a block of buildings ----------------------------------------------------------
@@ -102,16 +105,22 @@ for (let bx = -60; bx < 60; bx += 20) {
   const matcher = new ScanMatcher(campus);
   const brute = new ScanMatcher(new SegmentGrid(campus, 1.5, 10_000));
   let ok = 0;
+  let degenerate = 0;
   const us = measure(2_000, (i) => {
     scan.ranges = scans[i & 63]!;
-    if (matcher.match(scan, poses[i & 63]!).ok) ok++;
+    const m = matcher.match(scan, poses[i & 63]!);
+    if (m.ok) ok++;
+    if (m.ok && m.degenerate) degenerate++;
   }, 5);
   const usBrute = measure(200, (i) => {
     scan.ranges = scans[i & 63]!;
     brute.match(scan, poses[i & 63]!);
   }, 3);
   report(`scan match, 180 beams (${campus.length} segments)`, us, undefined, { name: 'brute-force nearest segment', us: usBrute });
-  console.log(`${''.padEnd(44)} usable matches: ${((100 * ok) / (2_000 * 6)).toFixed(0)} %`);
+  console.log(
+    `${''.padEnd(44)} usable matches: ${((100 * ok) / (2_000 * 6)).toFixed(0)} %, ` +
+      `of them with a direction left to the prior (a street between two rows of walls): ${((100 * degenerate) / Math.max(ok, 1)).toFixed(0)} %`,
+  );
 }
 
 // ---- Controller step ---------------------------------------------------------------------------------------

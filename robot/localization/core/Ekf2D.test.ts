@@ -161,6 +161,71 @@ describe('Ekf2D', () => {
     expect(mean).toBeLessThan(3);
   });
 
+  it('a scale error accumulates coherently: its variance grows with the square of the distance and of the turn', () => {
+    const quiet = {
+      odomDistanceFrac: 0, odomLateralFrac: 0, odomVarPerMM2: 0, odomRotationFrac: 0, odomTurnVarPerRad: 0,
+      headingVarPerMRad2: 0, initialGyroBiasStdRps: 0, odomScaleVarPerM: 0, yawScaleVarPerRad: 0,
+    };
+    const ekf = new Ekf2D({ ...quiet, initialOdomScaleStd: 0.03, initialYawScaleStd: 0.02 });
+    ekf.reset({ x: 0, y: 0, theta: 0 }, [1e-12, 0, 0, 0, 1e-12, 0, 0, 0, 1e-12]);
+    // 10 m east in 100 steps: σx = 10 m × 3 %; nothing else moves.
+    for (let i = 0; i < 100; i++) ekf.predict(0.1, 0, 0.1, false);
+    let c = ekf.covariance();
+    expect(c[0]!).toBeCloseTo((10 * 0.03) ** 2, 9);
+    expect(c[4]!).toBeLessThan(1e-9);
+    // Then 1 rad turned on the spot in 100 steps: σθ = 1 rad × 2 %, and x is still only the distance's.
+    for (let i = 0; i < 100; i++) ekf.predict(0, 0.01, 0.1, false);
+    c = ekf.covariance();
+    expect(c[8]!).toBeCloseTo(0.02 ** 2, 9);
+    expect(c[0]!).toBeCloseTo((10 * 0.03) ** 2, 9);
+    // Then 5 m on the new heading: the heading's uncertainty bends it sideways (σ ≈ 5 m × 0.02 rad across the track).
+    for (let i = 0; i < 50; i++) ekf.predict(0.1, 0, 0.1, false);
+    c = ekf.covariance();
+    const th = 1;
+    const across = c[0]! * Math.sin(th) ** 2 - 2 * c[1]! * Math.sin(th) * Math.cos(th) + c[4]! * Math.cos(th) ** 2;
+    const acrossFromDistance = (10 * 0.03 * Math.sin(th)) ** 2;
+    expect(across - acrossFromDistance).toBeCloseTo((5 * 0.02) ** 2, 6);
+  });
+
+  it('turn slip noise follows the angle turned, not how many steps the turn was cut into', () => {
+    const headingVarAfter = (steps: number) => {
+      const ekf = new Ekf2D({ initialYawScaleStd: 0, headingVarPerMRad2: 0 });
+      ekf.reset({ x: 0, y: 0, theta: 0 }, [0.01, 0, 0, 0, 0.01, 0, 0, 0, 1e-6]);
+      for (let i = 0; i < steps; i++) ekf.predict(0, Math.PI / 2 / steps, 0.01, false);
+      return ekf.covariance()[8]! - 1e-6;
+    };
+    const coarse = headingVarAfter(10);
+    const fine = headingVarAfter(1000);
+    expect(fine).toBeCloseTo(defaultEkfParams.odomTurnVarPerRad * (Math.PI / 2), 12);
+    expect(fine / coarse).toBeCloseTo(1, 9);
+  });
+
+  it("learns the wheels' turn scale error from GNSS on a figure-of-eight, and its 3σ stays honest", () => {
+    // The wheels read every turn 1.5 % short (unequal wheel sizes); GNSS σ 2 m at 1 Hz; 1.5 m/s.
+    const rnd = new Random(11);
+    const trueYawScale = 0.015;
+    const ekf = new Ekf2D({ initialOdomScaleStd: 0, initialGyroBiasStdRps: 0 }, { x: 0, y: 0, theta: 0 });
+    ekf.reset({ x: 0, y: 0, theta: 0 }, [0.01, 0, 0, 0, 0.01, 0, 0, 0, 1e-4]);
+    const truth = { x: 0, y: 0, theta: 0 };
+    let inside = 0, samples = 0;
+    for (let k = 0; k < 20_000; k++) {
+      // Circles of radius 8 m, alternating direction every lap: every lap turns 2π.
+      const lap = Math.floor((k * 0.15) / (2 * Math.PI * 8));
+      const dthTrue = ((lap % 2 === 0 ? 1 : -1) * 0.15) / 8;
+      truth.x += 0.15 * Math.cos(truth.theta + dthTrue / 2);
+      truth.y += 0.15 * Math.sin(truth.theta + dthTrue / 2);
+      truth.theta = wrapAngle(truth.theta + dthTrue);
+      ekf.predict(0.15, dthTrue / (1 + trueYawScale) + rnd.normal(0, 0.002 * Math.sqrt(0.15)), 0.1, false);
+      if (k % 10 === 0) ekf.updateGnss(truth.x + rnd.normal(0, 2), truth.y + rnd.normal(0, 2), 4, 0, 4);
+      if (k > 5000) {
+        samples++;
+        if (ekf.nees(truth, 2) <= 9) inside++;
+      }
+    }
+    expect(Math.abs(ekf.yawScaleError - trueYawScale)).toBeLessThan(0.003);
+    expect(inside / samples).toBeGreaterThan(0.985);
+  });
+
   it('validates its parameters: defaults pass, a negative noise or zero gate is named', () => {
     expect(validateEkfParams(defaultEkfParams)).toEqual([]);
     const problems = validateEkfParams({ ...defaultEkfParams, odomDistanceFrac: -1, gnssGateChi2: 0 });

@@ -1,8 +1,10 @@
 /**
  * A planar EKF for a wheeled robot: predicted from wheel-odometry increments and the IMU yaw rate, corrected by GNSS
- * position fixes and by scan-to-map pose matches. Besides the pose (x, y, θ) it estimates the odometry scale error
- * (a worn or mis-sized wheel drifts the same way every metre, which no white-noise model can be honest about) and
- * the gyro bias; both become observable from GNSS and scan matches and then carry the pose through GNSS outages.
+ * position fixes and by scan-to-map pose matches. Besides the pose (x, y, θ) it estimates the odometry distance scale
+ * error, the wheels' turn scale error and the gyro bias. The two scale errors are what unequal wheel sizes do (a
+ * wheel pair misreads distance and turns by fixed fractions, the same way every metre and every turn, which no
+ * white-noise model can be honest about); all three become observable from GNSS and scan matches and then carry
+ * the pose through GNSS outages.
  * Everything lives in preallocated typed arrays so a predict or an update allocates nothing: the simulator calls
  * this ~6,000 times per wall-second.
  */
@@ -21,6 +23,11 @@ export interface EkfParams {
   odomVarPerMM2: number;
   /** Std-dev of the heading error as a fraction of the heading change when it comes from the wheels (–). */
   odomRotationFrac: number;
+  /**
+   * Heading random walk per radian turned on the wheels, rad²/rad: wheel slip in a turn. A per-step fraction alone
+   * shrinks with the step and under-reports a turn taken in many small steps; this term does not.
+   */
+  odomTurnVarPerRad: number;
   /** Heading random walk per metre travelled, rad²/m: uneven ground turns the robot a little even on a straight. */
   headingVarPerMRad2: number;
   /** Std-dev of the IMU yaw rate (white noise per sample), rad/s; its variance × dt² enters the heading. */
@@ -29,6 +36,13 @@ export interface EkfParams {
   initialOdomScaleStd: number;
   /** Random walk of the odometry scale error per metre, 1/m (load and tyre pressure change it slowly). */
   odomScaleVarPerM: number;
+  /**
+   * Initial std-dev of the wheels' turn scale error (–): true turn = wheel turn × (1 + k). 0.02 allows 2 %; 0
+   * disables its estimation.
+   */
+  initialYawScaleStd: number;
+  /** Random walk of the turn scale error per radian turned, 1/rad. */
+  yawScaleVarPerRad: number;
   /** Initial std-dev of the gyro bias, rad/s. 0 disables its estimation. */
   initialGyroBiasStdRps: number;
   /** Random walk of the gyro bias, (rad/s)²/s (temperature drift). */
@@ -50,11 +64,14 @@ export const defaultEkfParams: Readonly<EkfParams> = Object.freeze({
   odomDistanceFrac: 0.02,
   odomLateralFrac: 0.01,
   odomVarPerMM2: 2e-4,
-  odomRotationFrac: 0.02,
-  headingVarPerMRad2: 2.5e-5,
+  odomRotationFrac: 0,
+  odomTurnVarPerRad: 5e-5,
+  headingVarPerMRad2: 6e-6,
   yawRateStdRps: 0.005,
   initialOdomScaleStd: 0.03,
   odomScaleVarPerM: 1e-8,
+  initialYawScaleStd: 0.02,
+  yawScaleVarPerRad: 1e-8,
   initialGyroBiasStdRps: 0.003,
   gyroBiasVarPerS: 1e-10,
   gnssMinStdM: 0.5,
@@ -94,8 +111,11 @@ export function wrapAngle(a: number): number {
   return t <= 0 ? t + Math.PI : t - Math.PI;
 }
 
-/** State size: x, y, θ, odometry scale error k (true distance = odometry × (1 + k)), gyro bias b (rad/s). */
-const N = 5;
+/**
+ * State size: x, y, θ, odometry scale error k (true distance = odometry × (1 + k)), gyro bias b (rad/s), wheel turn
+ * scale error kθ (true turn = wheel turn × (1 + kθ)).
+ */
+const N = 6;
 const NN = N * N;
 
 /**
@@ -125,7 +145,7 @@ export class Ekf2D {
 
   /**
    * Restarts at `pose` with the given pose covariance (3×3 row-major) or the default initial one; the odometry
-   * scale and gyro bias restart at zero with their initial uncertainty.
+   * scales and gyro bias restart at zero with their initial uncertainty.
    */
   reset(pose: Pose2, covariance?: ArrayLike<number>): void {
     const p = this.params;
@@ -144,6 +164,7 @@ export class Ekf2D {
     }
     P[3 * N + 3] = p.initialOdomScaleStd ** 2;
     P[4 * N + 4] = p.initialGyroBiasStdRps ** 2;
+    P[5 * N + 5] = p.initialYawScaleStd ** 2;
     this.#symmetrise();
   }
 
@@ -172,27 +193,41 @@ export class Ekf2D {
     return this.#s[4]!;
   }
 
+  /** Estimated wheel turn scale error kθ: true turn ≈ wheel turn × (1 + kθ). */
+  get yawScaleError(): number {
+    return this.#s[5]!;
+  }
+
   /**
    * Moves the estimate by one motion increment in the robot frame: `dForwardM` along the heading (wheel odometry),
    * `dThetaRad` turned. When `fromImu` is true the heading change came from integrating the IMU yaw rate over
-   * `dtS` (the estimated gyro bias is removed and the gyro noise applies); otherwise it is the wheels' (a fraction
-   * of the turn).
+   * `dtS` (the estimated gyro bias is removed and the gyro noise applies); otherwise it is the wheels' (scaled by
+   * the estimated turn scale error, with the wheels' turn noise).
    */
   predict(dForwardM: number, dThetaRad: number, dtS: number, fromImu = true): void {
     const p = this.params;
     const dist = Math.abs(dForwardM * (1 + this.#s[3]!));
-    const varTheta = fromImu
-      ? (p.yawRateStdRps * dtS) ** 2 + p.headingVarPerMRad2 * dist
-      : (p.odomRotationFrac * dThetaRad) ** 2 + p.headingVarPerMRad2 * dist;
-    this.#propagate(dForwardM, fromImu ? dThetaRad - this.#s[4]! * dtS : dThetaRad, dtS, fromImu ? 1 : 0, varTheta);
+    if (fromImu) {
+      const varTheta = (p.yawRateStdRps * dtS) ** 2 + p.headingVarPerMRad2 * dist;
+      this.#propagate(dForwardM, dThetaRad - this.#s[4]! * dtS, dtS, 1, 0, varTheta);
+    } else {
+      this.#propagate(dForwardM, dThetaRad * (1 + this.#s[5]!), dtS, 0, dThetaRad, this.#wheelTurnVar(dThetaRad, dist));
+    }
+  }
+
+  /** Heading variance of one step whose turn `dThetaRad` came from the wheels over `dist` metres. */
+  #wheelTurnVar(dThetaRad: number, dist: number): number {
+    const p = this.params;
+    return (p.odomRotationFrac * dThetaRad) ** 2 + p.odomTurnVarPerRad * Math.abs(dThetaRad) + p.headingVarPerMRad2 * dist;
   }
 
   /**
-   * The motion model: moves by `dForwardM` (scaled by the estimated odometry scale) and turns by the bias-corrected
-   * `dth`, of which `gyroShare` came from the gyro (so the bias enters with −gyroShare·dt), with heading process
-   * noise `varTheta`.
+   * The motion model: moves by `dForwardM` (scaled by the estimated odometry scale) and turns by the corrected `dth`,
+   * of which `gyroShare` came from the gyro (so the bias enters with −gyroShare·dt) and the rest from the wheel turn
+   * `wheelTurnRad` (so the turn scale error enters with (1 − gyroShare)·wheelTurnRad), with heading process noise
+   * `varTheta`.
    */
-  #propagate(dForwardM: number, dth: number, dtS: number, gyroShare: number, varTheta: number): void {
+  #propagate(dForwardM: number, dth: number, dtS: number, gyroShare: number, wheelTurnRad: number, varTheta: number): void {
     const p = this.params;
     const s = this.#s;
     const P = this.#P;
@@ -207,34 +242,52 @@ export class Ekf2D {
     s[1] = s[1]! + ds * sn;
     s[2] = wrapAngle(s[2]! + dth);
 
-    // Jacobian of the motion w.r.t. the state.
+    // Jacobian of the motion w.r.t. the state: the identity plus rows 0–2 over columns 2–5 (the pose depends on
+    // the heading, the two scale errors and the gyro bias; the scales and the bias only on themselves). P ← F P Fᵀ
+    // is done on that structure: O(N²) instead of two dense O(N³) products, the EKF's hot spot in a fleet run.
+    const dthBias = -dtS * gyroShare;
+    const dthYawScale = (1 - gyroShare) * wheelTurnRad;
     const F = this.#F;
-    F.fill(0);
-    for (let i = 0; i < N; i++) F[i * N + i] = 1;
-    F[2] = -ds * sn;
-    F[N + 2] = ds * c;
-    F[3] = dForwardM * c;
-    F[N + 3] = dForwardM * sn;
-    if (gyroShare > 0) {
-      F[4] = 0.5 * ds * sn * dtS * gyroShare;
-      F[N + 4] = -0.5 * ds * c * dtS * gyroShare;
-      F[2 * N + 4] = -dtS * gyroShare;
-    }
-    // P ← F P Fᵀ.
+    // Row r of F (r = 0, 1, 2) as its entries on columns 2, 3, 4, 5.
+    F[0] = -ds * sn;
+    F[1] = dForwardM * c;
+    F[2] = -0.5 * ds * sn * dthBias;
+    F[3] = -0.5 * ds * sn * dthYawScale;
+    F[4] = ds * c;
+    F[5] = dForwardM * sn;
+    F[6] = 0.5 * ds * c * dthBias;
+    F[7] = 0.5 * ds * c * dthYawScale;
+    F[8] = 1;
+    F[9] = 0;
+    F[10] = dthBias;
+    F[11] = dthYawScale;
+    // T = F P: rows 3.. are P's; rows 0–2 add F's off-identity entries (row 2's diagonal 1 is F[8], not added twice).
     const T = this.#T;
-    for (let i = 0; i < N; i++) {
+    for (let r = 0; r < 3; r++) {
+      const f2 = F[r * 4]!, f3 = F[r * 4 + 1]!, f4 = F[r * 4 + 2]!, f5 = F[r * 4 + 3]!;
       for (let j = 0; j < N; j++) {
-        let acc = 0;
-        for (let k = 0; k < N; k++) acc += F[i * N + k]! * P[k * N + j]!;
-        T[i * N + j] = acc;
+        T[r * N + j] =
+          (r === 2 ? 0 : P[r * N + j]!) + f2 * P[2 * N + j]! + f3 * P[3 * N + j]! + f4 * P[4 * N + j]! + f5 * P[5 * N + j]!;
       }
     }
+    // P' = T Fᵀ: column j of Fᵀ is row j of F. For j ≥ 3 that is e_j; for j < 3 the same sparse row.
+    for (let i = 0; i < N; i++) {
+      const ti = i < 3 ? T : P;
+      const o = i * N;
+      const t2 = ti[o + 2]!, t3 = ti[o + 3]!, t4 = ti[o + 4]!, t5 = ti[o + 5]!;
+      for (let j = 0; j < 3; j++) {
+        const f2 = F[j * 4]!, f3 = F[j * 4 + 1]!, f4 = F[j * 4 + 2]!, f5 = F[j * 4 + 3]!;
+        this.#A[o + j] = (j === 2 ? 0 : ti[o + j]!) + f2 * t2 + f3 * t3 + f4 * t4 + f5 * t5;
+      }
+      for (let j = 3; j < N; j++) this.#A[o + j] = ti[o + j]!;
+    }
+    // Symmetric by construction; the upper triangle is mirrored so rounding cannot make it otherwise.
+    const A = this.#A;
     for (let i = 0; i < N; i++) {
       for (let j = i; j < N; j++) {
-        let acc = 0;
-        for (let k = 0; k < N; k++) acc += T[i * N + k]! * F[j * N + k]!;
-        P[i * N + j] = acc;
-        P[j * N + i] = acc;
+        const v = A[i * N + j]!;
+        P[i * N + j] = v;
+        P[j * N + i] = v;
       }
     }
 
@@ -255,6 +308,7 @@ export class Ekf2D {
     P[2 * N + 2] = P[2 * N + 2]! + varTheta;
     if (p.initialOdomScaleStd > 0) P[3 * N + 3] = P[3 * N + 3]! + p.odomScaleVarPerM * dist;
     if (p.initialGyroBiasStdRps > 0) P[4 * N + 4] = P[4 * N + 4]! + p.gyroBiasVarPerS * dtS;
+    if (p.initialYawScaleStd > 0) P[5 * N + 5] = P[5 * N + 5]! + p.yawScaleVarPerRad * Math.abs(wheelTurnRad);
   }
 
   /**
@@ -271,12 +325,12 @@ export class Ekf2D {
     const P = this.#P;
     const dist = Math.abs(dForwardM * (1 + this.#s[3]!));
     const gyroVar = (p.yawRateStdRps * dtS) ** 2;
-    const wheelVar = (p.odomRotationFrac * dThetaWheelRad) ** 2 + p.headingVarPerMRad2 * dist;
+    const wheelVar = this.#wheelTurnVar(dThetaWheelRad, dist);
     const biasVar = p.initialGyroBiasStdRps > 0 ? P[4 * N + 4]! * dtS * dtS : 0;
     const alpha = wheelVar + gyroVar + biasVar > 0 ? wheelVar / (wheelVar + gyroVar + biasVar) : 1;
-    const dth = alpha * (dThetaGyroRad - this.#s[4]! * dtS) + (1 - alpha) * dThetaWheelRad;
+    const dth = alpha * (dThetaGyroRad - this.#s[4]! * dtS) + (1 - alpha) * dThetaWheelRad * (1 + this.#s[5]!);
     const headingVar = alpha * alpha * gyroVar + (1 - alpha) * (1 - alpha) * wheelVar;
-    this.#propagate(dForwardM, dth, dtS, alpha, headingVar);
+    this.#propagate(dForwardM, dth, dtS, alpha, dThetaWheelRad, headingVar);
     // The gyro–wheel difference per second measures the bias: b + (gyro noise − wheel error) / dt. Only on a
     // straight: in a turn the wheels' scale error is systematic, which the per-step variance does not describe, and
     // it would drag the bias.

@@ -102,6 +102,29 @@ describe('ScanMatcher', () => {
     expect(['too-few-inliers', 'low-inlier-ratio']).toContain(m2.failure);
   });
 
+  it('leaves a direction that only a beam or two constrain to the prior (one beam past a corner is no fix)', () => {
+    // A 30 m wall along x and a 0.8 m stub on it 6 m ahead: 3–4 beams hit the stub and claim x.
+    const segs: Segment[] = [
+      { ax: -15, ay: 2, bx: 15, by: 2 },
+      { ax: 6, ay: 2, bx: 6, by: 1.2 },
+    ];
+    const truth = { x: 0, y: 0, theta: 0 };
+    const predicted = { x: 0.15, y: 0.1, theta: 0 };
+    const scan = scanAt(segs, [], truth, new Random(3));
+    const strict = new ScanMatcher(segs).match(scan, predicted);
+    expect(strict.ok).toBe(true);
+    // x is left where the prediction put it, with the prior's variance; y (the wall's normal) is still pinned.
+    expect(strict.pose.x).toBeCloseTo(predicted.x, 9);
+    expect(strict.covariance[0]!).toBeGreaterThan(0.8 * defaultScanMatcherParams.priorPositionStdM ** 2);
+    expect(Math.abs(strict.pose.y - truth.y)).toBeLessThan(0.03);
+    expect(strict.covariance[4]!).toBeLessThan(0.01);
+    expect(strict.degenerate).toBe(true);
+    // Without the rule the stub's beams alone would claim x to within centimetres.
+    const loose = new ScanMatcher(segs, { minDirectionBeams: 0 }).match(scan, predicted);
+    expect(loose.ok).toBe(true);
+    expect(loose.covariance[0]!).toBeLessThan(0.5);
+  });
+
   it('validates its parameters', () => {
     expect(validateScanMatcherParams(defaultScanMatcherParams)).toEqual([]);
     expect(validateScanMatcherParams({ ...defaultScanMatcherParams, associationEndM: 2 })[0]).toMatch(/associationStartM/);

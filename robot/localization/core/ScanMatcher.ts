@@ -54,6 +54,12 @@ export interface ScanMatcherParams {
   minInlierRatio: number;
   /** Largest RMS residual of the inliers for a usable match, m. */
   maxRmsResidualM: number;
+  /**
+   * A direction of the position that fewer than this many beams' worth of information constrains is left to the
+   * prior (–): along a wall with one beam past its corner, that one beam would otherwise claim a 9 cm fix along the
+   * wall, and every scan repeats the same wrong claim, so the filter fuses one error ten times a second.
+   */
+  minDirectionBeams: number;
   /** A match whose largest position std-dev exceeds this is flagged `degenerate` (still usable: the covariance says so), m. */
   degenerateStdM: number;
   /** Stop iterating when a step moves less than this, m (and 1/10 of it in rad). */
@@ -84,6 +90,7 @@ export const defaultScanMatcherParams: Readonly<ScanMatcherParams> = Object.free
   minInliers: 15,
   minInlierRatio: 0.3,
   maxRmsResidualM: 0.2,
+  minDirectionBeams: 10,
   degenerateStdM: 0.5,
   convergenceM: 1e-3,
   beamStride: 1,
@@ -107,6 +114,7 @@ export function validateScanMatcherParams(p: Readonly<ScanMatcherParams>): strin
   if (!(p.maxIterations >= 2)) problems.push(`maxIterations must be ≥ 2 (got ${p.maxIterations})`);
   if (!(p.minInlierRatio >= 0 && p.minInlierRatio <= 1)) problems.push(`minInlierRatio must be in [0, 1] (got ${p.minInlierRatio})`);
   if (!(p.beamStride >= 1)) problems.push(`beamStride must be ≥ 1 (got ${p.beamStride})`);
+  if (!(p.minDirectionBeams >= 0)) problems.push(`minDirectionBeams must be ≥ 0 (got ${p.minDirectionBeams})`);
   return problems;
 }
 
@@ -257,6 +265,7 @@ export class ScanMatcher {
     if (res.inlierRatio < p.minInlierRatio) return this.#fail('low-inlier-ratio');
     if (res.rmsResidualM > p.maxRmsResidualM) return this.#fail('high-residual');
 
+    if (p.minDirectionBeams > 0) this.#dropWeakDirection(res.pose, predicted, p.minDirectionBeams * invVar);
     // Residuals larger than the nominal noise mean the model fits worse than assumed: widen by the observed ratio.
     const fitScale = Math.max(1, (res.rmsResidualM * res.rmsResidualM) * invVar);
     const scale = 1 / (p.covarianceScale * fitScale);
@@ -279,6 +288,47 @@ export class ScanMatcher {
     res.ok = true;
     res.failure = 'none';
     return res;
+  }
+
+  /**
+   * When the weaker eigen-direction v of the position information (the 2×2 block of #H) holds less than `minInfo`,
+   * removes every bit of information along v (the position block and its coupling with the heading) and puts the
+   * pose back on the prediction along v: the match then says nothing there, and the prior's variance stands.
+   */
+  #dropWeakDirection(pose: Pose2, predicted: Pose2, minInfo: number): void {
+    const H = this.#H;
+    const a = H[0]!, b = H[1]!, d = H[4]!;
+    const half = 0.5 * (a - d);
+    const root = Math.sqrt(half * half + b * b);
+    const weak = 0.5 * (a + d) - root;
+    if (!(weak < minInfo)) return;
+    // Eigenvector of the smaller eigenvalue (for b = 0: the axis with the smaller diagonal).
+    let vx: number, vy: number;
+    if (Math.abs(b) > 1e-12 * (Math.abs(a) + Math.abs(d))) {
+      vx = weak - d;
+      vy = b;
+    } else if (a <= d) {
+      vx = 1;
+      vy = 0;
+    } else {
+      vx = 0;
+      vy = 1;
+    }
+    const len = Math.hypot(vx, vy);
+    vx /= len;
+    vy /= len;
+    // H ← Tᵀ H T with T = blockdiag(I − v vᵀ, 1): the position block projected off v, the θ coupling likewise.
+    const ux = -vy, uy = vx;
+    const strong = 0.5 * (a + d) + root;
+    H[0] = strong * ux * ux;
+    H[1] = H[3] = strong * ux * uy;
+    H[4] = strong * uy * uy;
+    const ht = ux * H[2]! + uy * H[5]!;
+    H[2] = H[6] = ht * ux;
+    H[5] = H[7] = ht * uy;
+    const along = (pose.x - predicted.x) * vx + (pose.y - predicted.y) * vy;
+    pose.x -= along * vx;
+    pose.y -= along * vy;
   }
 
   #fail(failure: ScanMatchFailure): ScanMatchResult {
