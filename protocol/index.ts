@@ -40,6 +40,8 @@ export {
   parseVisualization,
 } from './core/parseMessage.ts';
 export type { ParseOptions } from './core/parseMessage.ts';
+export { MessageMemo } from './core/MessageMemo.ts';
+export type { MemberCheck, MemberPlan } from './core/MessageMemo.ts';
 export { MessageBuilder, encodeMessage } from './core/MessageBuilder.ts';
 export type { MessageBuilderOptions } from './core/MessageBuilder.ts';
 export {

@@ -83,6 +83,23 @@ export function runTransportContract(name: string, makeFactory: () => Promise<Tr
       expect(got).toEqual(['one']);
     });
 
+    it('routes a topic it has delivered before to a subscription made since, and to both of two matching ones', async (ctx) => {
+      const env = await setup();
+      if (!env) return ctx.skip();
+      const r = root();
+      const a = await env.connect('a');
+      const b = await env.connect('b');
+      const got: string[] = [];
+      await b.subscribe(`${r}/t`, (_t, p) => got.push(`exact:${p.toString()}`));
+      await a.publish(`${r}/t`, 'one', { qos: 1 });
+      await env.factory.settle();
+      await b.subscribe(`${r}/+`, (_t, p) => got.push(`wild:${p.toString()}`));
+      await a.publish(`${r}/t`, 'two', { qos: 1 });
+      await env.factory.settle();
+      // A broker may send a client one copy per matching subscription (MQTT 3.1.1 §3.3.5): compare as a set.
+      expect([...new Set(got)].sort()).toEqual(['exact:one', 'exact:two', 'wild:two']);
+    });
+
     it('gives each message of a shared subscription to exactly one group member', async (ctx) => {
       const env = await setup();
       if (!env) return ctx.skip();

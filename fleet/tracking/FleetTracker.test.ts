@@ -3,6 +3,7 @@ import { VirtualClock } from '../../clock/index.ts';
 import { encodeMessage, parseInstantActions, parseOrder, type InstantActions } from '../../protocol/index.ts';
 import { InMemoryBroker, type InMemoryClient } from '../../transport/index.ts';
 import { InMemoryAlertRepository } from './AlertRepository.ts';
+import { InMemoryHeaderIdRepository } from './HeaderIdRepository.ts';
 import type { AlertChange, RobotView } from './FleetTracker.ts';
 import { FleetTracker } from './FleetTracker.ts';
 import type { ParcelEvent } from './core/parcelEventsFromState.ts';
@@ -245,5 +246,69 @@ describe('FleetTracker over the in-process broker', () => {
     expect(w2.parcelEvents).toEqual([]);
     await again.setAction('o1-hand-P-1', 'handOverParcel', 'RUNNING');
     expect(w2.parcelEvents.map((e) => e.kind)).toEqual(['awaiting_pickup']);
+  });
+
+  it('with `manufacturer`, hears only that maker\'s robots: another fleet\'s traffic never reaches ingest', async () => {
+    const clock = new VirtualClock(0);
+    const broker = new InMemoryBroker();
+    const registry = new InMemoryRobotRegistry([{ serial: 'r1', manufacturer: 'acme', compartments: 8 }]);
+    const scoped = new FleetTracker({ transport: broker.connect('scoped'), clock, registry, manufacturer: 'acme' });
+    const open = new FleetTracker({ transport: broker.connect('open'), clock, registry });
+    await scoped.start();
+    await open.start();
+    await new ScriptedRobot({ transport: broker.connect('other'), clock, manufacturer: 'other-fleet', serial: 'x9' }).publishState();
+    await new ScriptedRobot({ transport: broker.connect('ours'), clock, manufacturer: 'acme', serial: 'r1' }).publishState();
+    expect(scoped.stats()).toEqual({ accepted: 1, rejected: {}, rejectedTotal: 0 });
+    expect(open.stats()).toEqual({ accepted: 1, rejected: { TRACKING_UNKNOWN_ROBOT: 1 }, rejectedTotal: 1 });
+    await scoped.stop();
+    await open.stop();
+  });
+
+  it('continues the headerIds of orders and instant actions after a restart, from the headerId repository', async () => {
+    const headerIds = new InMemoryHeaderIdRepository();
+    const clock = new VirtualClock(0);
+    const broker = new InMemoryBroker();
+    const registry = new InMemoryRobotRegistry([{ serial: 'r1', manufacturer: 'acme', compartments: 8 }]);
+    const sent: Array<{ topic: string; headerId: number }> = [];
+    await broker.connect('robot').subscribe('uagv/v2/acme/r1/+', (topic, payload) => {
+      if (!topic.endsWith('/order') && !topic.endsWith('/instantActions')) return;
+      sent.push({ topic: topic.split('/')[4]!, headerId: (JSON.parse(payload.toString('utf8')) as { headerId: number }).headerId });
+    });
+    const serve = async (send: (t: FleetTracker) => Promise<void>) => {
+      const t = new FleetTracker({ transport: broker.connect('fleet'), clock, registry, headerIdRepository: headerIds, confirmTimeoutMs: 10 });
+      await t.start();
+      await send(t);
+      await t.stop();
+    };
+    await serve(async (t) => {
+      await t.sendOrder('r1', deliveryOrderBody('o1', [{ parcelId: 'P-1', compartment: 0, dropNodeId: 'drop-lib' }]));
+      await t.sendOrder('r1', deliveryOrderBody('o2', [{ parcelId: 'P-2', compartment: 1, dropNodeId: 'drop-lib' }]));
+      await t.sendInstantAction('r1', 'startPause');
+    });
+    await serve(async (t) => {
+      await t.sendInstantAction('r1', 'stopPause');
+      await t.sendOrder('r1', deliveryOrderBody('o3', [{ parcelId: 'P-3', compartment: 2, dropNodeId: 'drop-lib' }]));
+    });
+    expect(sent).toEqual([
+      { topic: 'order', headerId: 0 }, { topic: 'order', headerId: 1 }, { topic: 'instantActions', headerId: 0 },
+      { topic: 'instantActions', headerId: 1 }, { topic: 'order', headerId: 2 },
+    ]);
+    expect(headerIds.loadAll()).toEqual([{ serial: 'r1', topic: 'order', nextHeaderId: 3 }, { serial: 'r1', topic: 'instantActions', nextHeaderId: 2 }]);
+  });
+
+  it('does not send a message whose headerId could not be saved', async () => {
+    const clock = new VirtualClock(0);
+    const broker = new InMemoryBroker();
+    const registry = new InMemoryRobotRegistry([{ serial: 'r1', manufacturer: 'acme', compartments: 8 }]);
+    let heard = 0;
+    await broker.connect('robot').subscribe('uagv/v2/acme/r1/order', () => heard++);
+    const t = new FleetTracker({
+      transport: broker.connect('fleet'), clock, registry,
+      headerIdRepository: { save: async () => { throw new Error('database down'); }, loadAll: () => [] },
+    });
+    await t.start();
+    await expect(t.sendOrder('r1', deliveryOrderBody('o1', [{ parcelId: 'P-1', compartment: 0, dropNodeId: 'drop-lib' }]))).rejects.toThrow('database down');
+    expect(heard).toBe(0);
+    await t.stop();
   });
 });

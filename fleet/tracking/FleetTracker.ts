@@ -10,11 +10,12 @@ import { AppError } from '../../common/core/AppError.ts';
 import {
   MessageBuilder, deliveryActionsOf, encodeMessage, subscriptionFilter,
   type ActionParameter, type Load, type Order, type OrderDeliveryAction, type State, type StandardInstantAction,
-  type TopicOptions, type VdaBody, type VdaError,
+  type TopicOptions, type VdaBody, type VdaError, type VdaTopic,
 } from '../../protocol/index.ts';
 import type { MessageTransport, Qos, Subscription } from '../../transport/index.ts';
 import type { RobotState } from '../dispatch/index.ts';
 import type { AlertRepository } from './AlertRepository.ts';
+import { isForward, type HeaderIdRepository } from './HeaderIdRepository.ts';
 import { acknowledgeAlert, alertConditions, reconcileAlerts, type AcknowledgeError, type Alert } from './core/alerts.ts';
 import { dispatchStateOf } from './core/dispatchStateOf.ts';
 import type { ParcelEvent } from './core/parcelEventsFromState.ts';
@@ -86,11 +87,21 @@ export interface FleetTrackerOptions {
   registry: RobotRegistry;
   stateRepository?: RobotStateRepository;
   alertRepository?: AlertRepository;
+  /**
+   * Where the headerIds of the orders and instant actions we send are kept, so a restarted server goes on counting
+   * (a robot may ignore a headerId it has seen). Without it, every start counts from 0.
+   */
+  headerIdRepository?: HeaderIdRepository;
   logger?: TrackingLogger;
   metrics?: TrackingMetrics;
   topicOptions?: TopicOptions;
   /** Subscribe as `$share/<group>/…` so several server instances split the robots (Mosquitto, EMQX; not aedes 1.x). */
   shareGroup?: string;
+  /**
+   * Subscribe to this manufacturer's robots only (default: every manufacturer, and the registry decides). For a
+   * broker shared with other fleets or test runs, whose robots would otherwise be received and rejected one by one.
+   */
+  manufacturer?: string;
   /** QoS of our subscriptions. Default 0, as VDA 5050 specifies for state and visualization. */
   subscribeQos?: Qos;
   /** No state for this long makes a robot stale. Default 5000 (robots send state at ≥ 1 Hz). */
@@ -125,6 +136,8 @@ export class FleetTracker {
   readonly #robots = new Map<string, TrackedRobot>();
   readonly #alerts = new Map<string, Alert[]>();
   readonly #builders = new Map<string, MessageBuilder>();
+  /** The next headerId per robot and topic we send on: what a (re)made builder starts from, and what is persisted. */
+  readonly #nextHeaderIds = new Map<string, Partial<Record<VdaTopic, number>>>();
   readonly #ordersKept = new Map<string, Array<{ orderId: string; actionIds: string[] }>>();
   readonly #waiters = new Map<string, Map<string, { resolve: (c: ActionConfirmation) => void; timer: TimerHandle }>>();
   readonly #listeners: Listeners = { parcelEvent: new Set(), robotChanged: new Set(), alert: new Set() };
@@ -132,6 +145,8 @@ export class FleetTracker {
   readonly #rejectLogWindow = new Map<RejectionCode, { startMs: number; logged: number }>();
   readonly #hubNodeIds: ReadonlySet<string>;
   readonly #ingestCtx;
+  /** Made once: transition() runs for every state. */
+  readonly #healthOpts: { staleAfterMs?: number };
   #accepted = 0;
   #subscriptions: Subscription[] = [];
   #sweepTimer: TimerHandle | undefined;
@@ -139,6 +154,7 @@ export class FleetTracker {
   constructor(options: FleetTrackerOptions) {
     this.#o = options;
     this.#hubNodeIds = new Set(options.hubNodeIds ?? []);
+    this.#healthOpts = options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs };
     const parseOptions = options.maxMessageBytes === undefined ? {} : { maxBytes: options.maxMessageBytes };
     this.#ingestCtx = {
       robot: (serial: string) => this.#tracked(serial),
@@ -160,6 +176,14 @@ export class FleetTracker {
       robot.stateAtMs = stored.receivedAtMs;
       robot.lastHeaderId.state = stored.state.headerId;
     }
+    for (const h of (await this.#o.headerIdRepository?.loadAll()) ?? []) {
+      const next = this.#nextHeaderIds.get(h.serial) ?? {};
+      const current = next[h.topic];
+      if (current === undefined || isForward(current, h.nextHeaderId)) next[h.topic] = h.nextHeaderId;
+      this.#nextHeaderIds.set(h.serial, next);
+      // A builder made before start() counted from what it knew then: remake it from the persisted counters.
+      this.#builders.delete(h.serial);
+    }
     for (const alert of (await this.#o.alertRepository?.loadListed()) ?? []) {
       const list = this.#alerts.get(alert.robot) ?? [];
       list.push(alert);
@@ -171,7 +195,11 @@ export class FleetTracker {
     };
     const qos = this.#o.subscribeQos ?? 0;
     for (const topic of ['state', 'visualization', 'connection', 'factsheet'] as const) {
-      const filter = subscriptionFilter({ ...this.#o.topicOptions, topic, ...(this.#o.shareGroup === undefined ? {} : { shareGroup: this.#o.shareGroup }) });
+      const filter = subscriptionFilter({
+        ...this.#o.topicOptions, topic,
+        ...(this.#o.shareGroup === undefined ? {} : { shareGroup: this.#o.shareGroup }),
+        ...(this.#o.manufacturer === undefined ? {} : { manufacturer: this.#o.manufacturer }),
+      });
       this.#subscriptions.push(await this.#o.transport.subscribe(filter, handler, { qos }));
     }
     this.#sweepTimer = this.#o.clock.setInterval(this.#o.sweepPeriodMs ?? 1000, () => this.sweep());
@@ -306,6 +334,7 @@ export class FleetTracker {
     const message = builder.build('instantActions', {
       actions: [{ actionType, actionId, blockingType: INSTANT_BLOCKING[actionType], ...(actionParameters.length > 0 ? { actionParameters } : {}) }],
     });
+    await this.#persistHeaderId(serial, 'instantActions', message.headerId);
     // Waiting starts before publishing: on the in-process broker the robot may answer within publish().
     const confirmation = this.#await(serial, actionId, options.timeoutMs ?? this.#o.confirmTimeoutMs ?? 10_000);
     try {
@@ -327,6 +356,7 @@ export class FleetTracker {
     const actions = deliveryActionsOf(body);
     if (!actions.ok) throw actions.error;
     const message = this.#builder(record).build('order', body);
+    await this.#persistHeaderId(serial, 'order', message.headerId);
     this.registerOrder(serial, body, actions.value);
     await this.#o.transport.publish(this.#builder(record).topic('order'), encodeMessage(message), { qos: 0 });
     this.#metricsInc('vda_orders_sent_total', {});
@@ -459,10 +489,26 @@ export class FleetTracker {
   #builder(record: RobotRecord): MessageBuilder {
     let b = this.#builders.get(record.serial);
     if (b === undefined || b.manufacturer !== record.manufacturer) {
-      b = new MessageBuilder({ clock: this.#o.clock, manufacturer: record.manufacturer, serialNumber: record.serial, ...this.#o.topicOptions });
+      b = new MessageBuilder({
+        clock: this.#o.clock, manufacturer: record.manufacturer, serialNumber: record.serial, ...this.#o.topicOptions,
+        firstHeaderIds: { ...this.#nextHeaderIds.get(record.serial) },
+      });
       this.#builders.set(record.serial, b);
     }
     return b;
+  }
+
+  /**
+   * Records that `headerId` went out on `topic`, before the message is published: once it may have reached the
+   * robot, a restart must not send it again. A failed save fails the send (the message is not published; the gap it
+   * leaves in the sequence is allowed).
+   */
+  async #persistHeaderId(serial: string, topic: 'order' | 'instantActions', headerId: number): Promise<void> {
+    const nextHeaderId = (headerId + 1) % 2 ** 32;
+    const next = this.#nextHeaderIds.get(serial) ?? {};
+    next[topic] = nextHeaderId;
+    this.#nextHeaderIds.set(serial, next);
+    await this.#o.headerIdRepository?.save({ serial, topic, nextHeaderId });
   }
 
   #view(r: TrackedRobot): RobotView {
@@ -531,8 +577,8 @@ export class FleetTracker {
     });
   }
 
-  #healthOptions() {
-    return this.#o.staleAfterMs === undefined ? {} : { staleAfterMs: this.#o.staleAfterMs };
+  #healthOptions(): { staleAfterMs?: number } {
+    return this.#healthOpts;
   }
 
   #metricsInc(name: string, labels: Record<string, string>): void {

@@ -7,6 +7,8 @@ export { InMemoryRobotRegistry } from './RobotRegistry.ts';
 export type { RobotRecord, RobotRegistry } from './RobotRegistry.ts';
 export { InMemoryRobotStateRepository } from './RobotStateRepository.ts';
 export type { RobotStateRepository, StoredRobotState } from './RobotStateRepository.ts';
+export { InMemoryHeaderIdRepository } from './HeaderIdRepository.ts';
+export type { HeaderIdRecord, HeaderIdRepository } from './HeaderIdRepository.ts';
 export { InMemoryAlertRepository } from './AlertRepository.ts';
 export type { AlertRepository } from './AlertRepository.ts';
 export { DEFAULT_STALE_AFTER_MS, modeOfState, transition } from './core/robotHealth.ts';

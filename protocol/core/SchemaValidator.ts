@@ -4,6 +4,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { officialSchemas } from '../generated/schemas.ts';
+import type { MemberPlan } from './MessageMemo.ts';
 import type { ProtocolErrorDetail } from './ProtocolError.ts';
 import { repairedSchema, schemaSetFor } from './schemaRepairs.ts';
 import type { SchemaVersion, VdaTopic } from './vdaTopics.ts';
@@ -53,6 +54,8 @@ export class SchemaValidator {
   readonly #compiled = new Map<string, ValidateFunction>();
   /** The compiled function per direction, version and topic, found without building a key string per message. */
   readonly #byCall = new Map<Direction, Map<SchemaVersion, Map<VdaTopic, ValidateFunction>>>();
+  readonly #plans = new Map<string, MemberPlan | null>();
+  readonly #planByCall = new Map<Direction, Map<SchemaVersion, Map<VdaTopic, MemberPlan | null>>>();
 
   constructor() {
     // allowUnionTypes: the schemas use type arrays (actionParameter.value). subtopic/unit are VDA annotations.
@@ -78,18 +81,73 @@ export class SchemaValidator {
     return (fn.errors ?? []).slice(0, MAX_DETAILS).map(toDetail);
   }
 
-  #validator(topic: VdaTopic, version: SchemaVersion, direction: Direction): ValidateFunction {
+  /**
+   * The schema of `topic` split into one check per top-level member plus the required list, when the schema is only
+   * that (`type: object`, `required`, `properties`, no `$ref`): then a message is valid exactly when it is an object,
+   * has the required members and each member passes its check, so MessageMemo can validate only what changed.
+   * Undefined for any other schema shape.
+   */
+  memberPlan(topic: VdaTopic, version: SchemaVersion, direction: Direction = 'inbound'): MemberPlan | undefined {
+    let byVersion = this.#planByCall.get(direction);
+    if (byVersion === undefined) this.#planByCall.set(direction, (byVersion = new Map()));
+    let byTopic = byVersion.get(version);
+    if (byTopic === undefined) byVersion.set(version, (byTopic = new Map()));
+    let plan = byTopic.get(topic);
+    if (plan === undefined) {
+      const key = this.#keyOf(topic, version, direction);
+      plan = this.#plans.get(key);
+      if (plan === undefined) {
+        plan = splitSchema(this.#schemaOf(key), (sub) => {
+          const fn = this.#ajv.compile(sub);
+          return (value) => fn(value);
+        }) ?? null;
+        this.#plans.set(key, plan);
+      }
+      byTopic.set(topic, plan);
+    }
+    return plan ?? undefined;
+  }
+
+  /** One key per distinct schema: the set that validates, the topic, and whether the lenient inbound repair applies. */
+  #keyOf(topic: VdaTopic, version: SchemaVersion, direction: Direction): `${SchemaVersion}/${VdaTopic}/${Direction}` {
     const set = schemaSetFor(topic, version);
     const lenient = direction === 'inbound' && topic === 'state' && set === '2.0.0';
-    const key = `${set}/${topic}/${lenient ? 'inbound' : 'outbound'}`;
+    return `${set}/${topic}/${lenient ? 'inbound' : 'outbound'}`;
+  }
+
+  #schemaOf(key: `${SchemaVersion}/${VdaTopic}/${Direction}`): Record<string, unknown> {
+    const [set, topic, direction] = key.split('/') as [SchemaVersion, VdaTopic, Direction];
+    return repairedSchema((v, t) => officialSchemas[v][t], topic, set, direction);
+  }
+
+  #validator(topic: VdaTopic, version: SchemaVersion, direction: Direction): ValidateFunction {
+    const key = this.#keyOf(topic, version, direction);
     let fn = this.#compiled.get(key);
     if (fn === undefined) {
-      const schema = repairedSchema((v, t) => officialSchemas[v][t], topic, set, lenient ? 'inbound' : 'outbound');
-      fn = this.#ajv.compile(schema);
+      fn = this.#ajv.compile(this.#schemaOf(key));
       this.#compiled.set(key, fn);
     }
     return fn;
   }
+}
+
+/** Top-level keywords that do not constrain a member on its own (annotations), besides type/required/properties. */
+const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'subtopic', 'examples', '$comment']);
+
+/** The member checks of an object schema made only of independent per-member constraints, else undefined. */
+export function splitSchema(schema: Record<string, unknown>, compile: (sub: object) => (value: unknown) => boolean): MemberPlan | undefined {
+  if (schema.type !== 'object' || JSON.stringify(schema).includes('"$ref"')) return undefined;
+  for (const k of Object.keys(schema)) if (k !== 'type' && k !== 'required' && k !== 'properties' && !ANNOTATIONS.has(k)) return undefined;
+  const properties = schema.properties;
+  const required = schema.required ?? [];
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) return undefined;
+  if (!Array.isArray(required) || !required.every((r) => typeof r === 'string')) return undefined;
+  const members = new Map<string, (value: unknown) => boolean>();
+  for (const [name, sub] of Object.entries(properties as Record<string, unknown>)) {
+    if (typeof sub !== 'object' || sub === null) return undefined;
+    members.set(name, compile(sub));
+  }
+  return { required: required as string[], members };
 }
 
 function toDetail(e: ErrorObject): ProtocolErrorDetail {

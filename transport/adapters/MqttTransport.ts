@@ -19,6 +19,11 @@ export interface MqttTransportOptions {
   waitForConnect?: boolean;
 }
 
+const noLog = (): void => {};
+
+/** Bound on cached topic routes: thousands of robots × a few topics fit; beyond that, names are churn. */
+const ROUTES_MAX = 20_000;
+
 /**
  * The transport port over mqtt.js, speaking MQTT 3.1.1 as VDA 5050 specifies. Reconnects with exponential backoff and
  * restores subscriptions after a broker restart (clean session false is not needed: we resubscribe ourselves).
@@ -27,6 +32,11 @@ export class MqttTransport implements MessageTransport {
   readonly clientId: string;
   #client: MqttClient;
   #handlers: Array<{ filter: string; handler: MessageHandler }> = [];
+  /**
+   * The handlers each topic name reaches, so a message costs one map lookup instead of a filter match per
+   * subscription (a fleet server hears the same few topics per robot all day). Rebuilt on (un)subscribe.
+   */
+  #routes = new Map<string, MessageHandler[]>();
   #statusListeners: Array<(s: ConnectionStatus) => void> = [];
   #baseDelayMs: number;
   #maxDelayMs: number;
@@ -37,7 +47,8 @@ export class MqttTransport implements MessageTransport {
     this.#baseDelayMs = options.reconnectDelayMs ?? 500;
     this.#maxDelayMs = options.maxReconnectDelayMs ?? 30_000;
     client.on('message', (topic, payload) => {
-      for (const h of this.#handlers) if (topicMatches(h.filter, topic)) h.handler(topic, payload);
+      const handlers = this.#routes.get(topic) ?? this.#route(topic);
+      for (let i = 0; i < handlers.length; i++) handlers[i]!(topic, payload);
     });
     let connectedOnce = false;
     client.on('connect', () => {
@@ -64,6 +75,9 @@ export class MqttTransport implements MessageTransport {
       reconnectPeriod: options.reconnectDelayMs ?? 500,
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       resubscribe: true,
+      // mqtt.js logs several lines per received packet through `debug`; even disabled, that is ~1 µs a message on a
+      // fleet server's ingest path. Keep its log when someone asks for it (DEBUG=mqttjs*).
+      ...(/mqttjs/.test(process.env.DEBUG ?? '') ? {} : { log: noLog }),
     };
     if (options.username !== undefined) clientOptions.username = options.username;
     if (options.password !== undefined) clientOptions.password = options.password;
@@ -104,19 +118,30 @@ export class MqttTransport implements MessageTransport {
   async subscribe(filter: string, handler: MessageHandler, options: { qos?: Qos } = {}): Promise<Subscription> {
     const entry = { filter, handler };
     this.#handlers.push(entry);
+    this.#routes.clear();
     const granted = await this.#client.subscribeAsync(filter, { qos: options.qos ?? 0 });
     // MQTT 3.1.1 SUBACK return code 0x80 means the broker refused (e.g. an ACL denial).
     if (granted.some((g) => g.qos === 128)) {
       this.#handlers = this.#handlers.filter((h) => h !== entry);
+      this.#routes.clear();
       throw new TransportError('TRANSPORT_SUBSCRIBE_DENIED', `subscribe '${filter}' refused by the broker`);
     }
     return {
       filter,
       unsubscribe: async () => {
         this.#handlers = this.#handlers.filter((h) => h !== entry);
+        this.#routes.clear();
         if (!this.#handlers.some((h) => h.filter === filter)) await this.#client.unsubscribeAsync(filter);
       },
     };
+  }
+
+  #route(topic: string): MessageHandler[] {
+    const handlers = this.#handlers.filter((h) => topicMatches(h.filter, topic)).map((h) => h.handler);
+    // Topic names come from the broker (any client may publish): bound the cache rather than let it grow.
+    if (this.#routes.size >= ROUTES_MAX) this.#routes.clear();
+    this.#routes.set(topic, handlers);
+    return handlers;
   }
 
   onStatus(listener: (status: ConnectionStatus) => void): void {

@@ -84,7 +84,7 @@ export function alertConditions(
         message: `${serial} reports FATAL ${e.errorType}${detail}` });
     }
   }
-  return dedupeByKey(out);
+  return out.length < 2 ? out : dedupeByKey(out);
 }
 
 export interface AlertChanges {

@@ -4,7 +4,7 @@
  * applies those, so health transitions and alert rules run in one place.
  */
 import type {
-  AgvPosition, Connection, Factsheet, OrderDeliveryAction, State, VdaTopic, Velocity,
+  AgvPosition, Connection, Factsheet, OrderDeliveryAction, ParseOptions, State, VdaTopic, Velocity,
 } from '../../../protocol/index.ts';
 import type { HealthEvent, RobotHealth } from '../core/robotHealth.ts';
 import type { ParcelEvent } from '../core/parcelEventsFromState.ts';
@@ -24,6 +24,11 @@ export interface TrackedRobot {
   factsheet?: Factsheet;
   /** Delivery actions of the orders sent to this robot, by actionId (what a state's actionStates refer to). */
   deliveryActions: Map<string, OrderDeliveryAction>;
+  /**
+   * Parse options per topic, made once: the expected sender, and the robot's MessageMemo for that topic, so the
+   * members of a state that repeat the previous one are not parsed and validated again.
+   */
+  parseOptions: Partial<Record<VdaTopic, ParseOptions>>;
 }
 
 export interface HandlerResult {
@@ -34,5 +39,5 @@ export interface HandlerResult {
 }
 
 export function newTrackedRobot(record: RobotRecord, nowMs: number): TrackedRobot {
-  return { record, health: { kind: 'unknown', since: nowMs }, lastHeaderId: {}, deliveryActions: new Map() };
+  return { record, health: { kind: 'unknown', since: nowMs }, lastHeaderId: {}, deliveryActions: new Map(), parseOptions: {} };
 }

@@ -9,7 +9,7 @@
  * and only then does one switch hand it to `handlers/<topic>.ts`. Never throws: every outcome is a value.
  */
 import {
-  parseMessage, parseTopic, type ParseOptions, type ProtocolErrorCode, type TopicOptions, type TopicParts, type VdaMessage, type VdaTopic,
+  MessageMemo, parseMessage, parseTopic, type ParseOptions, type ProtocolErrorCode, type TopicOptions, type TopicParts, type VdaMessage, type VdaTopic,
 } from '../../../protocol/index.ts';
 import { headerOrder } from '../core/headerOrder.ts';
 import { handleConnection } from './connection.ts';
@@ -67,7 +67,7 @@ export function ingestMessage(ctx: IngestContext, topicName: string, payload: un
     ctx.topicCache.set(topicName, parts);
   }
 
-  const parsed = parseMessage(parts.topic, payload, { ...ctx.parseOptions, expectedSender: { manufacturer, serialNumber: serial } });
+  const parsed = parseMessage(parts.topic, payload, parseOptionsFor(ctx, robot, parts.topic, manufacturer));
   if (!parsed.ok) return reject(parsed.error.code, parsed.error.message, serial);
   const message = parsed.value as VdaMessage;
 
@@ -92,6 +92,17 @@ export function ingestMessage(ctx: IngestContext, topicName: string, payload: un
     return reject('TRACKING_HANDLER_FAULT', `${message.topic} handler failed: ${cause instanceof Error ? cause.message : String(cause)}`, serial);
   }
   return { accepted: true, serial, topic: message.topic, robot, result };
+}
+
+/** The robot's parse options for `topic`, made on first use and again only when its manufacturer changes. */
+function parseOptionsFor(ctx: IngestContext, robot: TrackedRobot, topic: VdaTopic, manufacturer: string): ParseOptions {
+  const cached = robot.parseOptions[topic];
+  if (cached !== undefined && cached.expectedSender?.manufacturer === manufacturer) return cached;
+  const options: ParseOptions = {
+    ...ctx.parseOptions, expectedSender: { manufacturer, serialNumber: robot.record.serial }, memo: new MessageMemo(),
+  };
+  robot.parseOptions[topic] = options;
+  return options;
 }
 
 function dispatch(robot: TrackedRobot, m: VdaMessage, nowMs: number): HandlerResult {
