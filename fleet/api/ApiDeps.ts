@@ -6,6 +6,8 @@ import type { Store } from '../store/index.ts';
 import type { FleetTracker } from '../tracking/index.ts';
 import type { CampusModel } from '../server/CampusModel.ts';
 import type { RecoveryResult } from '../server/DispatchLoop.ts';
+import type { LiveRerouteAccepted, LiveRerouteRefusal } from '../server/LiveReroute.ts';
+import type { Result } from '../../common/core/AppError.ts';
 import type {
   InstantActionRepository, OverrideRepository, SqlAlertRepository, SqlRobotRepository, SqlTokenRepository, TripRepository,
 } from '../server/repos/index.ts';
@@ -30,4 +32,6 @@ export interface ApiDeps {
   publish: (message: LiveMessage) => void;
   /** A dispatcher reports a failed robot back at the hub (DispatchLoop.recoverRobot); absent: the route answers 501. */
   recoverRobot?: (serial: string, options: { unloadedByHand?: boolean; by?: string }) => Promise<RecoveryResult>;
+  /** A dispatcher re-routes the robot's trip under way (LiveReroute.request); absent: `trip: 'current'` answers 501. */
+  rerouteLive?: (serial: string, stops: readonly string[], by: string) => Promise<Result<LiveRerouteAccepted, LiveRerouteRefusal>>;
 }

@@ -104,6 +104,9 @@ describe('REST resources (in process)', () => {
     expect((await f.request('/api/robots/nobody/pause', { method: 'POST', token: f.dispatcher, json: {} })).status).toBe(404);
     expect((await f.request('/api/robots/r9/reroute', { method: 'POST', token: f.dispatcher, json: { stops: ['nowhere'] } })).status).toBe(400);
     expect((await f.request('/api/robots/r9/reroute', { method: 'POST', token: f.dispatcher, json: { stops: [drop] } })).status).toBe(202);
+    expect((await f.request('/api/robots/r9/reroute', { method: 'POST', token: f.dispatcher, json: { stops: [drop], trip: 'next' } })).body).toEqual({ serial: 'r9', route: [drop] });
+    const live = await f.request('/api/robots/r9/reroute', { method: 'POST', token: f.dispatcher, json: { stops: [drop], trip: 'current' } });
+    expect([live.status, (live.body as { error: { code: string } }).error.code]).toEqual([409, 'NO_TRIP_IN_PROGRESS']);
     const map = (await f.request('/api/map', { token: f.viewer })).body as { places: Array<{ kind: string }>; paths: { features: unknown[] } };
     expect(map.places.some((p) => p.kind === 'hub')).toBe(true);
     expect(map.paths.features.length).toBeGreaterThan(0);

@@ -117,13 +117,27 @@ export function robotRoutes(deps: ApiDeps): RouteDef[] {
       }),
     }),
     defineRoute({
-      method: 'post', path: '/api/robots/:serial/reroute', summary: 'Re-route: the robot\'s next trip visits these stops first, in this order', tags: ['overrides'], auth: 'dispatcher',
-      request: { params: serialParams, body: s.object({ stops: s.array(s.string({ min: 1, max: 100 }), { max: 50 }) }) },
-      responses: { 202: { description: '{ serial, route } (an empty list clears the re-route)' } },
+      method: 'post', path: '/api/robots/:serial/reroute', summary: 'Re-route: these stops first, in this order, on the robot\'s next trip or on the trip under way', tags: ['overrides'], auth: 'dispatcher',
+      description: 'trip: \'next\' (default) stores the order for the robot\'s next trip (an empty list clears it). trip: \'current\' re-routes the trip ' +
+        'under way: once the robot is between stops it gets an order update when VDA 5050 allows one, else cancelOrder and, once the robot ' +
+        'confirms, a new order from where it stands with the parcels still aboard. Stops already visited are not revisited. 409 ' +
+        'NO_TRIP_IN_PROGRESS, STOP_NOT_ON_TRIP (a stop the trip no longer has to visit), NOTHING_LEFT_TO_DELIVER, REROUTE_IN_PROGRESS.',
+      request: {
+        params: serialParams,
+        body: s.object({ stops: s.array(s.string({ min: 1, max: 100 }), { max: 50 }), trip: s.optional(s.enum(['next', 'current'])) }),
+      },
+      responses: { 202: { description: 'next: { serial, route }; current: { serial, tripId, method, stops, status }' } },
       handler: (ctx) => mapped(async () => {
         const serial = known(ctx.params.serial).serial;
         const unknown = ctx.body.stops.filter((p) => !campus.isDropPlace(p));
         if (unknown.length > 0) throw new HttpError(400, 'VALIDATION_FAILED', `body.stops: not drop places: ${unknown.slice(0, 5).join(', ')}`);
+        if (ctx.body.trip === 'current') {
+          if (ctx.body.stops.length === 0) throw new HttpError(400, 'VALIDATION_FAILED', 'body.stops: name at least one stop to re-route a trip under way');
+          if (deps.rerouteLive === undefined) throw new HttpError(501, 'NOT_IMPLEMENTED', 're-routing a trip under way needs the fleet server');
+          const result = await deps.rerouteLive(serial, ctx.body.stops, ctx.auth?.name ?? 'api');
+          if (!result.ok) throw new HttpError(409, result.error.code, result.error.message);
+          return result.value;
+        }
         await deps.overrides.setRoute(serial, ctx.body.stops.length === 0 ? null : ctx.body.stops, clock.now());
         deps.triggerDispatch();
         return { serial, route: ctx.body.stops };

@@ -351,6 +351,17 @@ export class ParcelService {
   }
 
   /**
+   * Appends a history entry that changes no status (from = to = the parcel's status), e.g. a dispatcher's re-route of
+   * the trip it is on. `cause` names what happened; `data` must hold no secret. Throws ParcelNotFoundError.
+   */
+  async recordNote(q: Tx, id: string, cause: string, actor: string, data: Record<string, unknown>): Promise<void> {
+    const row = await this.#row(q, id, true);
+    if (!row) throw new ParcelNotFoundError(id);
+    const status = row.status as ParcelStatus;
+    await this.#appendEvent(q, id, this.#clock.now(), status, status, cause, actor, data);
+  }
+
+  /**
    * Checks a pickup code entered by the recipient (server side: tracking page or a robot that asks). A correct code
    * is used up and the parcel becomes delivered in the same transaction; a wrong one counts toward the lock-out,
    * which raises a `code_lockout` alert for the dispatcher. The scrypt work runs outside the transaction.

@@ -18,14 +18,14 @@ import {
   type CarriedStage, type ChargingConfig, type DispatchConfig, type DispatchRobot, type Dock, type EnergyModel, type RobotState, type WaitingParcel,
 } from '../dispatch/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
-import { ParcelTransitionError, type Parcel, type ParcelEvent as LifecycleEvent, type ParcelService } from '../parcels/index.ts';
+import { ParcelNotFoundError, ParcelTransitionError, type Parcel, type ParcelEvent as LifecycleEvent, type ParcelService } from '../parcels/index.ts';
 import type { Store } from '../store/index.ts';
 import type { FleetTracker, ParcelEvent as TrackedEvent, RobotView } from '../tracking/index.ts';
 import type { CampusModel } from './CampusModel.ts';
 import { buildMoveOrder, buildReturnOrder, buildTripOrder } from './core/buildTripOrder.ts';
 import { DockRepository, type BayOccupancy } from './repos/DockRepository.ts';
 import type { OverrideRepository } from './repos/OverrideRepository.ts';
-import type { TripRecord, TripRepository } from './repos/TripRepository.ts';
+import type { TripRecord, TripRepository, TripSummary } from './repos/TripRepository.ts';
 
 export interface DispatchLoopOptions {
   store: Store;
@@ -52,8 +52,36 @@ export interface DispatchLoopOptions {
   energy?: EnergyModel;
   /** Most waiting parcels considered per round. Default 2,000. */
   maxClaim?: number;
+  /**
+   * Delay of the round after parcelsArrived(): parcels scanned in over a few seconds (a truck being unloaded) are
+   * planned together, into fuller loads, instead of the first few going out alone. Default triggerDelayMs.
+   */
+  arrivalDelayMs?: number;
+  /**
+   * A plan that assigned nothing is not repeated for this long while the shelf (arrivals, re-queues, dispatcher
+   * changes) and the robots available at the hub (serial and whole battery percent) stay the same: it would decide
+   * the same, at the cost of claiming and planning the whole shelf again. 0 (default) plans every round.
+   */
+  fruitlessReplanMs?: number;
+  /**
+   * A parcel whose code locked out at the robot (too many wrong entries), once back at the hub: `requeue` (default)
+   * goes out again under the attempt rule, with the same code; `hold` stays `returned` for the counter, where the
+   * recipient proves who they are (or a dispatcher re-issues the code and re-queues it).
+   */
+  codeLockout?: 'requeue' | 'hold';
+  /**
+   * Returns to the sender at once (status `returned`, reason `trip_too_long` or `unreachable`) a waiting parcel the
+   * planner says no trip can ever carry: its stop alone exceeds maxTripDurationS, or no path reaches it. Default false:
+   * it stays on the shelf (and in every claim) until a dispatcher acts.
+   */
+  returnUndeliverable?: boolean;
   /** Told about each parcel change made here (for live updates). */
   onParcelChanged?: (parcel: Parcel) => void;
+  /**
+   * Asked before a robot's parcel event is applied; true: the event is handled there and skipped here (a hand-over
+   * that a live re-route's cancelOrder failed is no failed delivery: fleet/server/LiveReroute.ts).
+   */
+  interceptParcelEvent?: (event: TrackedEvent) => Promise<boolean>;
   /** Charging bay occupancy; default a DockRepository over `store`. */
   docks?: DockRepository;
   /** Charging thresholds (fleet/dispatch chargingPolicy); default defaultChargingConfig. */
@@ -113,6 +141,10 @@ export class DispatchLoop {
   readonly #lastSent = new Map<string, number>();
   /** serial → what the robot looked like when last seen idle ('' when not idle), to trigger a round on a change only. */
   readonly #idleKey = new Map<string, string>();
+  /** Bumped by every shelf change the loop hears of (arrivals, re-queues, dispatcher changes): see fruitlessReplanMs. */
+  #shelfVersion = 0;
+  /** The last plan that assigned nothing: what it saw, and until when it stands. */
+  #fruitless: { key: string; untilMs: number } | undefined;
 
   constructor(options: DispatchLoopOptions) {
     this.#o = options;
@@ -125,6 +157,7 @@ export class DispatchLoop {
     const m = options.metrics;
     this.#m = {
       rounds: m.counter('fleet_dispatch_rounds_total', 'Dispatch rounds run'),
+      plans: m.counter('fleet_dispatch_plans_total', 'Planner runs over the claimed waiting parcels'),
       trips: m.counter('fleet_dispatch_trips_total', 'Trips planned'),
       planned: m.counter('fleet_dispatch_parcels_planned_total', 'Parcels assigned to trips'),
       orders: m.counter('fleet_dispatch_orders_sent_total', 'VDA 5050 orders sent', ['kind']),
@@ -174,6 +207,22 @@ export class DispatchLoop {
     });
   }
 
+  /** New parcels are on the shelf: a round after arrivalDelayMs, which takes everything scanned in meanwhile. */
+  parcelsArrived(): void {
+    this.#shelfVersion++;
+    // Only a robot free at the hub can take them now; one that becomes free triggers its own round (#onRobotChanged),
+    // and the period covers the rest. Parcels arrive all day, so this saves a round for most arrivals.
+    const { tracker } = this.#o;
+    if (!tracker.robots().some((r) => this.#dispatchRobot(r, false).state === 'idle_at_hub')) return;
+    this.trigger(this.#o.arrivalDelayMs ?? this.#o.triggerDelayMs ?? 200);
+  }
+
+  /** Something about the waiting parcels changed outside the loop (a hold, a pin, a cancel): plan again soon. */
+  shelfChanged(): void {
+    this.#shelfVersion++;
+    this.trigger();
+  }
+
   /** Runs one round now (or right after the one in progress); resolves when it is done. Never rejects. */
   runOnce(): Promise<void> {
     if (this.#round !== undefined) {
@@ -203,7 +252,8 @@ export class DispatchLoop {
   async #roundBody(): Promise<void> {
     const started = performance.now();
     this.#m.rounds.inc();
-    const active = await this.#o.trips.active();
+    // Without order bodies: a round never reads them, and copying them out of the store every round was its main cost.
+    const active = await this.#o.trips.activeSummaries();
     await this.#finishTrips(active);
     await this.#handleRejections(active);
     await this.#handleFailures(active);
@@ -218,6 +268,8 @@ export class DispatchLoop {
   /** Plans waiting parcels onto available robots and commits trips + assignments atomically. */
   async #plan(offLimits: ReadonlySet<string>): Promise<TripRecord[]> {
     const { store, trips, overrides, tracker, campus, config, clock } = this.#o;
+    // Most rounds find no robot free at the hub (they run for a robot reaching a stop, a bay…): nothing to ask the store.
+    if (!tracker.robots().some((r) => !offLimits.has(r.serial) && this.#dispatchRobot(r, false).state === 'idle_at_hub')) return [];
     const busy = new Set(await trips.activeRobotSerials());
     // Robots on, going to or queued for a charging bay take no trip: the planner sees them as charging.
     const now0 = clock.now();
@@ -226,14 +278,29 @@ export class DispatchLoop {
     const robots = tracker.robots().map((r) => offLimits.has(r.serial) ? { ...this.#dispatchRobot(r, true), state: 'charging' as const }
       : this.#dispatchRobot(r, busy.has(r.serial) || coolingDown(r.serial)));
     if (!robots.some((r) => r.state === 'idle_at_hub')) return [];
+    // The same shelf and the same robots as a plan that assigned nothing a moment ago: it would assign nothing again.
+    const fruitlessMs = this.#o.fruitlessReplanMs ?? 0;
+    const key = `${this.#shelfVersion}|${robots.filter((r) => r.state === 'idle_at_hub').map((r) => `${r.serial}:${Math.floor(r.batteryPct)}`).join(',')}`;
+    if (fruitlessMs > 0 && this.#fruitless?.key === key && now0 < this.#fruitless.untilMs) return [];
     const routeOverrides: Record<string, string[]> = {};
     for (const o of await overrides.robotOverrides()) if (o.route !== null && o.route.length > 0) routeOverrides[o.serial] = o.route;
     const created: TripRecord[] = [];
+    const undeliverable: string[] = [];
     await store.transaction(async (tx) => {
       const waiting: WaitingParcel[] = await trips.claimWaiting(tx, this.#o.maxClaim ?? 2000);
       if (waiting.length === 0) return;
       const now = clock.now();
       const plan = planTrips({ nowMs: now, parcels: waiting, robots, travel: campus.travel }, config, { routeOverrides });
+      this.#m.plans.inc();
+      this.#fruitless = plan.trips.length === 0 ? { key, untilMs: now + fruitlessMs } : undefined;
+      if (this.#o.returnUndeliverable === true) {
+        for (const u of plan.unassigned) {
+          if (u.reason.kind !== 'trip_too_long' && u.reason.kind !== 'unreachable') continue;
+          await this.#o.parcels.applyEventIn(tx, u.parcelId, { type: 'return', reason: u.reason.kind }, { actor: 'dispatch' });
+          undeliverable.push(u.parcelId);
+          this.#log.warn('parcel returned to sender: no trip can carry it', { parcel: u.parcelId, reason: u.reason });
+        }
+      }
       for (const trip of plan.trips) {
         const id = this.#newId('T');
         const record: TripRecord = {
@@ -259,11 +326,12 @@ export class DispatchLoop {
     this.#m.trips.inc({}, created.length);
     this.#m.planned.inc({}, created.reduce((n, t) => n + t.parcels.length, 0));
     for (const t of created) for (const p of t.parcels) void this.#announce(p.parcelId);
+    for (const id of undeliverable) void this.#announce(id);
     return created;
   }
 
   /** Builds and sends the order of each planned trip; a failed send stays planned and is retried next round. */
-  async #sendPlanned(planned: readonly TripRecord[]): Promise<void> {
+  async #sendPlanned(planned: readonly TripSummary[]): Promise<void> {
     const { campus, tracker, trips, clock } = this.#o;
     for (const trip of planned) {
       try {
@@ -289,7 +357,7 @@ export class DispatchLoop {
   }
 
   /** A trip ends when its robot is idle at the hub after its order; parcels still aboard go back to the shelf. */
-  async #finishTrips(active: readonly TripRecord[]): Promise<void> {
+  async #finishTrips(active: readonly TripSummary[]): Promise<void> {
     const { tracker, trips, clock } = this.#o;
     for (const trip of active) {
       if (trip.status !== 'sent') continue;
@@ -311,7 +379,7 @@ export class DispatchLoop {
     }
   }
 
-  async #sendReturn(trip: TripRecord, view: RobotView): Promise<void> {
+  async #sendReturn(trip: TripSummary, view: RobotView): Promise<void> {
     const aboard = new Set(view.loads.map((l) => l.loadId).filter((id): id is string => id !== undefined));
     const parcels = trip.parcels.filter((p) => aboard.has(p.parcelId)).map((p) => ({ parcelId: p.parcelId, compartment: p.compartment }));
     if (parcels.length === 0) return;
@@ -332,7 +400,7 @@ export class DispatchLoop {
    * A robot that refused a trip's order [VDA5050 §6.6.4.3: it reports an orderError/validationError naming the
    * order] never started it: the trip ends aborted and its parcels go straight back to the queue, keeping their age.
    */
-  async #handleRejections(active: readonly TripRecord[]): Promise<void> {
+  async #handleRejections(active: readonly TripSummary[]): Promise<void> {
     const { tracker, trips, store, clock } = this.#o;
     const now = clock.now();
     for (const trip of active) {
@@ -355,7 +423,7 @@ export class DispatchLoop {
   }
 
   /** Offline/stale robots with a trip: after the timeout, shelf parcels are re-planned and aboard ones raise an alert. */
-  async #handleFailures(active: readonly TripRecord[]): Promise<void> {
+  async #handleFailures(active: readonly TripSummary[]): Promise<void> {
     const { tracker, config, clock, store } = this.#o;
     const now = clock.now();
     for (const trip of active) {
@@ -423,7 +491,7 @@ export class DispatchLoop {
    * still in progress is cancelled first; then what is aboard goes back to the shelf (returnParcels), and each parcel
    * is re-queued as the robot reports it off (#backOnShelf). The trip ends `aborted`.
    */
-  async #recoverTrips(active: readonly TripRecord[]): Promise<void> {
+  async #recoverTrips(active: readonly TripSummary[]): Promise<void> {
     const { tracker, trips, store, clock } = this.#o;
     const now = clock.now();
     for (const trip of active) {
@@ -487,7 +555,7 @@ export class DispatchLoop {
    * to leave drive back once they stopped charging; then chargingPolicy decides who goes to which free bay and who
    * leaves. Returns the robots the planner must leave alone (on, going to, leaving or queued for a bay).
    */
-  async #charge(active: readonly TripRecord[]): Promise<Set<string>> {
+  async #charge(active: readonly TripSummary[]): Promise<Set<string>> {
     const { tracker, clock, campus, store, overrides, trips } = this.#o;
     const offLimits = new Set<string>();
     if (this.#o.chargingEnabled === false || campus.docks.length === 0) return offLimits;
@@ -564,7 +632,8 @@ export class DispatchLoop {
       return { ...base, state: 'charging', dockId: bay.bayId, ...(bay.dockedAtMs === null ? {} : { dockedAtMs: bay.dockedAtMs }) };
     });
     const freeCompartments = robots.filter((r) => r.state === 'idle_at_hub').reduce((n, r) => n + r.compartments, 0);
-    const demandHigh = (await trips.countWaiting()) > freeCompartments;
+    // Demand only matters to a robot on a bay (leave early when parcels pile up): no count of the shelf otherwise.
+    const demandHigh = robots.some((r) => r.state === 'charging') && (await trips.hasMoreWaitingThan(freeCompartments));
     const decisions = chargingPolicy(robots, docks, now, this.#charging, { demandHigh, forceCharge: [...forced] });
 
     const critical = this.#o.criticalBatteryPct ?? 15;
@@ -655,13 +724,18 @@ export class DispatchLoop {
   }
 
   async #onParcelEvent(e: TrackedEvent): Promise<void> {
-    const parcel = await this.#o.parcels.get(e.parcelId);
-    if (parcel === undefined) {
-      this.#m.events.inc({ kind: e.kind, outcome: 'unknown_parcel' });
-      this.#log.warn('robot reported an unknown parcel', { robot: e.serial, parcel: e.parcelId, kind: e.kind });
+    if (this.#o.interceptParcelEvent !== undefined && (await this.#o.interceptParcelEvent(e))) {
+      this.#m.events.inc({ kind: e.kind, outcome: 'intercepted' });
       return;
     }
     const actor = `robot:${e.serial}`;
+    if (e.kind === 'returned') {
+      // The one event whose handling depends on where the parcel is; the others are checked by applyEvent itself.
+      const parcel = await this.#o.parcels.get(e.parcelId);
+      if (parcel === undefined) this.#unknownParcel(e);
+      else await this.#backOnShelf(parcel, actor);
+      return;
+    }
     switch (e.kind) {
       case 'loaded':
         await this.#apply(e.parcelId, { type: 'load' }, actor, e.kind);
@@ -684,14 +758,16 @@ export class DispatchLoop {
       case 'locked':
         await this.#apply(e.parcelId, { type: 'return', reason: 'code_locked' }, actor, e.kind);
         return;
-      case 'returned':
-        await this.#backOnShelf(parcel, actor);
-        return;
       case 'return_failed':
         this.#m.events.inc({ kind: e.kind, outcome: 'logged' });
         this.#log.warn('robot could not return a parcel', { robot: e.serial, parcel: e.parcelId, reason: e.reason });
         return;
     }
+  }
+
+  #unknownParcel(e: TrackedEvent): void {
+    this.#m.events.inc({ kind: e.kind, outcome: 'unknown_parcel' });
+    this.#log.warn('robot reported an unknown parcel', { robot: e.serial, parcel: e.parcelId, kind: e.kind });
   }
 
   /** A parcel is back at the hub: re-queued after the re-delivery delay, or kept as returned when attempts ran out. */
@@ -713,6 +789,11 @@ export class DispatchLoop {
       this.#m.events.inc({ kind: 'returned', outcome: 'ignored' });
       return;
     }
+    if (this.#o.codeLockout === 'hold' && (await this.#lockedOut(parcel.id))) {
+      this.#m.events.inc({ kind: 'returned', outcome: 'held_code_lockout' });
+      this.#log.info('parcel with a locked-out code kept at the hub', { parcel: parcel.id });
+      return;
+    }
     const attempts = (await overrides.parcelOverrides(parcel.id))?.attempts ?? 0;
     const decision = handleUnclaimed({ id: parcel.id, attempts }, clock.now(), config);
     if (decision.kind === 'return_to_sender') {
@@ -725,6 +806,16 @@ export class DispatchLoop {
       return this.#o.parcels.applyEventIn(tx, parcel.id, { type: 'requeue', reason: `re-delivery attempt ${decision.attempts + 1}` }, { actor });
     });
     this.#o.onParcelChanged?.(updated);
+  }
+
+  /** Whether the parcel's latest return was a code lock-out (from its history, so it survives a restart). */
+  async #lockedOut(parcelId: string): Promise<boolean> {
+    const history = await this.#o.parcels.history(parcelId);
+    for (let i = history.length - 1; i >= 0; i--) {
+      const h = history[i]!;
+      if (h.cause === 'return') return h.data?.['reason'] === 'code_locked';
+    }
+    return false;
   }
 
   /** Puts a parcel of a recovered robot back in the queue with its original readyAt (replanAfterRobotFailure rule). */
@@ -768,8 +859,16 @@ export class DispatchLoop {
       const parcel = await this.#o.parcels.applyEvent(parcelId, event, { actor });
       this.#m.events.inc({ kind, outcome: 'applied' });
       this.#o.onParcelChanged?.(parcel);
-      if (event.type === 'unassign' || event.type === 'requeue' || event.type === 'unload') this.trigger();
+      if (event.type === 'unassign' || event.type === 'requeue' || event.type === 'unload') {
+        this.#shelfVersion++;
+        this.trigger();
+      }
     } catch (e) {
+      if (e instanceof ParcelNotFoundError) {
+        this.#m.events.inc({ kind, outcome: 'unknown_parcel' });
+        this.#log.warn('parcel event for an unknown parcel', { parcel: parcelId, event: event.type, actor });
+        return;
+      }
       if (e instanceof ParcelTransitionError) {
         this.#m.events.inc({ kind, outcome: 'not_applicable' });
         this.#log.debug('parcel event does not apply', { parcel: parcelId, event: event.type, from: e.from });

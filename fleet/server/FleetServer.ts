@@ -20,11 +20,12 @@ import { createHttpApp } from '../http/index.ts';
 import { WebhookDispatcher, Outbox } from '../notify/index.ts';
 import { createLogger, Metrics, type Logger } from '../observability/index.ts';
 import { ParcelService, type Parcel, type ParcelServiceOptions } from '../parcels/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { SqlHeaderIdRepository, openStore, type Store } from '../store/index.ts';
 import { FleetTracker } from '../tracking/index.ts';
 import { CampusModel } from './CampusModel.ts';
 import type { FleetServerConfig } from './config.ts';
-import { DispatchLoop } from './DispatchLoop.ts';
+import { DispatchLoop, type DispatchLoopOptions } from './DispatchLoop.ts';
+import { LiveReroute } from './LiveReroute.ts';
 import {
   DockRepository, InstantActionRepository, OverrideRepository, SqlAlertRepository, SqlRobotRepository, SqlRobotStateRepository, SqlTokenRepository, TripRepository,
 } from './repos/index.ts';
@@ -65,7 +66,16 @@ export interface FleetServerDeps {
   ids?: (prefix: string) => string;
   /** Told about each parcel change the dispatch loop makes (besides the live feed). */
   onParcelChanged?: (parcel: Parcel) => void;
+  /**
+   * Dispatch loop tuning (DispatchLoopOptions): how many waiting parcels a round claims, the gathering delay after
+   * arrivals, not re-planning an unchanged shelf, what a code lock-out and a parcel no trip can carry lead to.
+   */
+  dispatchLoop?: DispatchLoopTuning;
 }
+
+/** The DispatchLoop options a FleetServer caller may tune (the rest the server wires itself). */
+export type DispatchLoopTuning = Partial<Pick<DispatchLoopOptions,
+  'maxClaim' | 'arrivalDelayMs' | 'fruitlessReplanMs' | 'codeLockout' | 'returnUndeliverable' | 'triggerDelayMs' | 'energy'>>;
 
 /** A running fleet server. */
 export class FleetServer {
@@ -157,6 +167,7 @@ export class FleetServer {
 
       const tracker = new FleetTracker({
         transport, clock, registry: robots, stateRepository: states, alertRepository: alerts, logger: logger.child({ component: 'tracking' }),
+        headerIdRepository: new SqlHeaderIdRepository(store),
         metrics: { inc: (name, labels = {}) => metrics.counter(`fleet_${name}`, `tracking: ${name}`, Object.keys(labels)).inc(labels) },
         hubNodeIds: [campus.hubNodeId],
         ...(deps.staleAfterMs === undefined ? {} : { staleAfterMs: deps.staleAfterMs }),
@@ -184,9 +195,16 @@ export class FleetServer {
       });
       stops.push(() => live.close());
       const publish: ApiDeps['publish'] = (message) => live.publish(message);
+      const dispatchConfig = createDispatchConfig({ ...campusDeliveryPolicy, ...deps.dispatch, hub: campus.hub.id });
+      // Re-routes of trips under way (cancelOrder + new order, or an order update); see LiveReroute.ts.
+      const liveReroute = new LiveReroute({
+        store, clock, parcels, trips, tracker, campus, logger, instantActions, config: dispatchConfig,
+        ...(deps.waitForRecipientS === undefined ? {} : { waitForRecipientS: deps.waitForRecipientS }),
+      });
       const dispatch = new DispatchLoop({
         store, clock, parcels, trips, overrides, tracker, campus, logger, metrics,
-        config: createDispatchConfig({ ...campusDeliveryPolicy, ...deps.dispatch, hub: campus.hub.id }),
+        config: dispatchConfig,
+        interceptParcelEvent: (e) => liveReroute.interceptParcelEvent(e),
         periodMs: config.dispatchPeriodMs,
         ...(deps.waitForRecipientS === undefined ? {} : { waitForRecipientS: deps.waitForRecipientS }),
         onParcelChanged: (p) => {
@@ -199,6 +217,7 @@ export class FleetServer {
         ...(deps.baysPerDock === undefined ? {} : { baysPerDock: deps.baysPerDock }),
         ...(deps.criticalBatteryPct === undefined ? {} : { criticalBatteryPct: deps.criticalBatteryPct }),
         ...(deps.chargingEnabled === undefined ? {} : { chargingEnabled: deps.chargingEnabled }),
+        ...deps.dispatchLoop,
       });
       tracker.on('robotChanged', (r) => publish({ type: 'robot', robot: robotView(r, campus) }));
       tracker.on('alert', (change) => {
@@ -212,6 +231,8 @@ export class FleetServer {
       stops.push(() => tracker.stop());
       await dispatch.start();
       stops.push(() => dispatch.stop());
+      await liveReroute.start();
+      stops.push(() => liveReroute.stop());
 
       // The registry is cached for the tracker's hot path; reload it now and then for robots added elsewhere.
       const refresh: TimerHandle = clock.setInterval(30_000, () => {
@@ -232,8 +253,9 @@ export class FleetServer {
 
       const apiDeps: ApiDeps = {
         clock, store, logger, parcels, robots, tokens, alerts, trips, overrides, instantActions, tracker, campus, publish,
-        triggerDispatch: () => dispatch.trigger(),
+        triggerDispatch: () => dispatch.shelfChanged(),
         recoverRobot: (serial, options) => dispatch.recoverRobot(serial, options),
+        rerouteLive: (serial, stops, by) => liveReroute.request(serial, stops, by),
       };
       let url = '';
       if (deps.listenHttp !== false) {

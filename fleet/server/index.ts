@@ -1,6 +1,6 @@
 /** fleet/server: the composed fleet server, its configuration, dispatch loop and store-backed repositories. */
 export { FleetServer } from './FleetServer.ts';
-export type { FleetServerDeps } from './FleetServer.ts';
+export type { DispatchLoopTuning, FleetServerDeps } from './FleetServer.ts';
 export { parseConfig, parseFlags, configHelp, ConfigError, DEFAULT_CAMPUS } from './config.ts';
 export type { FleetServerConfig } from './config.ts';
 export { DispatchLoop } from './DispatchLoop.ts';

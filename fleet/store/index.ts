@@ -9,3 +9,5 @@ export { PostgresStore } from './adapters/PostgresStore.ts';
 export type { PostgresStoreOptions } from './adapters/PostgresStore.ts';
 export { openStore } from './openStore.ts';
 export type { OpenStoreOptions } from './openStore.ts';
+export { SqlHeaderIdRepository } from './SqlHeaderIdRepository.ts';
+export type { StoredHeaderId } from './SqlHeaderIdRepository.ts';

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/index.ts';
 import { migrations, runMigrations } from './core/migrations.ts';
 import { fromJson, lockRows, StoreError, toJson, type Store } from './core/Store.ts';
+import { SqlHeaderIdRepository } from './SqlHeaderIdRepository.ts';
 import type { MakeTestStore, TestStore } from './testStores.ts';
 
 const T0 = Date.UTC(2026, 8, 1, 8, 0, 0);
@@ -222,6 +223,22 @@ export function runStoreContract(name: string, makeStore: MakeTestStore): void {
       const [row] = await store.query<{ n: number; s: number }>('SELECT COUNT(*) AS n, SUM(attempts) AS s FROM outbox');
       expect(row?.n).toBe(n);
       expect(elapsedMs).toBeLessThan(10_000);
+    });
+
+    it('keeps the fleet\'s outgoing headerIds per robot and topic, never moving one back (uint32 wrap forward)', async () => {
+      const repo = new SqlHeaderIdRepository(store);
+      await repo.save({ serial: 'r1', topic: 'order', nextHeaderId: 5 });
+      await repo.save({ serial: 'r1', topic: 'instantActions', nextHeaderId: 2 });
+      await repo.save({ serial: 'r2', topic: 'order', nextHeaderId: 4_294_967_290 });
+      await repo.save({ serial: 'r1', topic: 'order', nextHeaderId: 3 }); // a late, older save loses
+      await repo.save({ serial: 'r2', topic: 'order', nextHeaderId: 1 }); // past the wrap: forward
+      // A second repository on the same store is what a restarted server sees.
+      expect(await new SqlHeaderIdRepository(store).loadAll()).toEqual([
+        { serial: 'r1', topic: 'instantActions', nextHeaderId: 2 },
+        { serial: 'r1', topic: 'order', nextHeaderId: 5 },
+        { serial: 'r2', topic: 'order', nextHeaderId: 1 },
+      ]);
+      await expectStoreError(repo.save({ serial: 'r3', topic: 'order', nextHeaderId: 2 ** 32 }), 'STORE_CONSTRAINT');
     });
 
     it('fails cleanly after close', async () => {

@@ -428,6 +428,8 @@ function setupRobotPanel() {
   });
   $('reroute-start').addEventListener('click', () => {
     state.reroute = { serial: state.selected, stops: [] };
+    // A robot out on a trip is most likely re-routed for that trip; an idle one for its next.
+    $('reroute-when').value = state.robots.get(state.selected)?.orderId && state.robots.get(state.selected)?.mode !== 'idle' ? 'current' : 'next';
     $('reroute').hidden = false;
     $('pick-hint').hidden = false;
     $('map').classList.add('picking');
@@ -439,7 +441,10 @@ function setupRobotPanel() {
   $('reroute-send').addEventListener('click', async () => {
     const { serial, stops } = state.reroute ?? {};
     if (!serial || stops.length === 0) return;
-    if (await act(`Re-route ${serial} via ${stops.length} stop(s)`, `/robots/${encodeURIComponent(serial)}/reroute`, { stops })) endReroute();
+    // 'current' re-routes the trip under way (cancel + new order once the robot is between stops); 'next' waits for the next trip.
+    const trip = $('reroute-when').value === 'current' ? 'current' : 'next';
+    const label = `Re-route ${serial}${trip === 'current' ? ' now' : ' (next trip)'} via ${stops.length} stop(s)`;
+    if (await act(label, `/robots/${encodeURIComponent(serial)}/reroute`, { stops, trip })) endReroute();
   });
 }
 

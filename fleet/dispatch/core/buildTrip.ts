@@ -55,9 +55,24 @@ export function buildTrip(
 }
 
 /**
- * Applies a dispatcher re-route override to a planned trip: the listed places go first, in the listed order; stops
- * the list does not name keep their planned order after them; listed places not in the trip are ignored. ETAs,
- * distance and energy are recomputed. The override wins even when it is longer: that is the dispatcher's call.
+ * The dispatcher's stop order applied to stops in their planned order: the listed places go first, in the listed order
+ * (a place listed twice counts where it is first listed); the stops the list does not name keep their planned order
+ * after them; listed places that are not among `stops` are ignored (callers that must refuse them check first).
+ */
+export function overrideStopOrder<S extends { place: PlaceId }>(stops: readonly S[], order: readonly PlaceId[]): S[] {
+  const rank = new Map<PlaceId, number>();
+  order.forEach((p, i) => {
+    if (!rank.has(p)) rank.set(p, i);
+  });
+  return stops
+    .map((s, i) => ({ s, key: rank.get(s.place) ?? order.length + i }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ s }) => s);
+}
+
+/**
+ * Applies a dispatcher re-route override to a planned trip (overrideStopOrder). ETAs, distance and energy are
+ * recomputed. The override wins even when it is longer: that is the dispatcher's call.
  */
 export function rerouteTrip(
   trip: Trip,
@@ -67,13 +82,6 @@ export function rerouteTrip(
   travel: TravelModel,
   config: DispatchConfig,
 ): Trip {
-  const rank = new Map<PlaceId, number>();
-  order.forEach((p, i) => {
-    if (!rank.has(p)) rank.set(p, i);
-  });
-  const stops = trip.stops
-    .map((s, i) => ({ s, key: rank.get(s.place) ?? order.length + i }))
-    .sort((a, b) => a.key - b.key)
-    .map(({ s }) => ({ place: s.place, parcels: s.parcelIds.map((id) => parcelsById.get(id)!) }));
+  const stops = overrideStopOrder(trip.stops, order).map((s) => ({ place: s.place, parcels: s.parcelIds.map((id) => parcelsById.get(id)!) }));
   return buildTrip(robot, trip.startAtMs, stops, travel, config);
 }

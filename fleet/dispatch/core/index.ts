@@ -1,5 +1,7 @@
 export { planTrips, compareUrgency } from './planTrips.ts';
-export { buildTrip, rerouteTrip, tripEnergyWh, usableEnergyWh } from './buildTrip.ts';
+export { buildTrip, overrideStopOrder, rerouteTrip, tripEnergyWh, usableEnergyWh } from './buildTrip.ts';
+export { planLiveReroute, scheduleLiveStops } from './planLiveReroute.ts';
+export type { LiveRerouteDecision, LiveStop, LiveTrip, RemainingStop } from './planLiveReroute.ts';
 export { orderStops, tourCost } from './orderStops.ts';
 export { solveExact } from './solveExact.ts';
 export type { ExactDemand } from './solveExact.ts';

@@ -49,6 +49,12 @@ describe('parcel lifecycle', () => {
     expect(run(['assign', 'load', 'depart', 'return', 'cancel'])).toBe('cancelled');
   });
 
+  it('returns a parcel that never left the hub (no trip can carry it), but not one assigned or loaded', () => {
+    expect(run(['return'])).toBe('returned');
+    expect(transition('assigned', sample.return).ok).toBe(false);
+    expect(transition('loaded', sample.return).ok).toBe(false);
+  });
+
   it('reaches delivered only from awaiting_pickup by a verified code', () => {
     for (const s of PARCEL_STATUSES) {
       for (const t of Object.keys(sample) as ParcelEventType[]) {

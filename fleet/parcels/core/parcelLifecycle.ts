@@ -10,6 +10,7 @@
  *   failed --recover--> received (parcel back at the hub, re-planned) or failed --return--> returned
  * - delivery abandoned (recipient never came, drop point unreachable, code locked out, dispatcher decision):
  *   out_for_delivery | awaiting_pickup --return--> returned; a returned parcel may be re-queued (--requeue--> received)
+ * - never sent out (no trip can reach its drop point): received --return--> returned
  * - delivered only from awaiting_pickup, and only by a verified-code event
  * - cancelled only while the parcel is not on a robot: received | assigned | returned --cancel--> cancelled
  * delivered and cancelled are terminal.
@@ -48,7 +49,8 @@ export type ParcelEvent =
   | { type: 'cancel'; reason: string };
 
 export type ParcelEventType = ParcelEvent['type'];
-export type ReturnReason = 'unclaimed' | 'unreachable' | 'code_locked' | 'robot_fault' | 'dispatcher';
+/** `unreachable` and `trip_too_long`: no trip can carry it (no path, or its stop alone exceeds the longest trip). */
+export type ReturnReason = 'unclaimed' | 'unreachable' | 'trip_too_long' | 'code_locked' | 'robot_fault' | 'dispatcher';
 
 interface Rule {
   from: readonly ParcelStatus[];
@@ -64,7 +66,7 @@ export const TRANSITIONS: Readonly<Record<ParcelEventType, Rule>> = {
   depart: { from: ['loaded'], to: 'out_for_delivery' },
   arrive: { from: ['out_for_delivery'], to: 'awaiting_pickup' },
   code_verified: { from: ['awaiting_pickup'], to: 'delivered' },
-  return: { from: ['out_for_delivery', 'awaiting_pickup', 'failed'], to: 'returned' },
+  return: { from: ['received', 'out_for_delivery', 'awaiting_pickup', 'failed'], to: 'returned' },
   fault: { from: ['loaded', 'out_for_delivery', 'awaiting_pickup'], to: 'failed' },
   recover: { from: ['failed'], to: 'received' },
   requeue: { from: ['returned'], to: 'received' },

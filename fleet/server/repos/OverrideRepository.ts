@@ -17,15 +17,18 @@ export class OverrideRepository {
     this.#store = store;
   }
 
+  // Every override bumps the parcel's version, as every other change does: the dispatcher's claim
+  // (TripRepository.claimWaiting) reuses what it built for a parcel while its version is unchanged.
+
   /** Holds or releases a parcel; false when there is no such parcel. */
   async setHeld(parcelId: string, held: boolean, nowMs: number): Promise<boolean> {
-    const { rowCount } = await this.#store.execute('UPDATE parcels SET held = $1, updated_at = $2 WHERE id = $3', [held ? 1 : 0, nowMs, parcelId]);
+    const { rowCount } = await this.#store.execute('UPDATE parcels SET held = $1, updated_at = $2, version = version + 1 WHERE id = $3', [held ? 1 : 0, nowMs, parcelId]);
     return rowCount === 1;
   }
 
   /** Pins a parcel to a robot (or unpins it with null) inside the caller's transaction. */
   async setPinned(q: Queryable, parcelId: string, robotSerial: string | null): Promise<void> {
-    await q.execute('UPDATE parcels SET pinned_robot = $1 WHERE id = $2', [robotSerial, parcelId]);
+    await q.execute('UPDATE parcels SET pinned_robot = $1, version = version + 1 WHERE id = $2', [robotSerial, parcelId]);
   }
 
   async parcelOverrides(parcelId: string): Promise<{ held: boolean; pinnedRobot: string | null; attempts: number } | undefined> {
@@ -38,7 +41,7 @@ export class OverrideRepository {
 
   /** Records a failed delivery attempt and when the parcel may go out again. */
   async setAttempts(q: Queryable, parcelId: string, attempts: number, readyAtMs: number | null): Promise<void> {
-    await q.execute('UPDATE parcels SET delivery_attempts = $1, ready_at = $2 WHERE id = $3', [attempts, readyAtMs, parcelId]);
+    await q.execute('UPDATE parcels SET delivery_attempts = $1, ready_at = $2, version = version + 1 WHERE id = $3', [attempts, readyAtMs, parcelId]);
   }
 
   async robotOverrides(): Promise<RobotOverride[]> {

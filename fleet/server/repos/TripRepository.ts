@@ -24,6 +24,9 @@ export interface TripRecord {
   recoveredAtMs?: number | null;
 }
 
+/** A trip without its order body (what a dispatch round reads). */
+export type TripSummary = Omit<TripRecord, 'order'>;
+
 interface TripRow {
   id: string;
   robot_serial: string;
@@ -32,7 +35,8 @@ interface TripRow {
   order_update_id: number;
   stops: string;
   parcel_ids: string;
-  order_body: string | null;
+  /** Absent when a summary was asked for. */
+  order_body?: string | null;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
@@ -42,10 +46,22 @@ interface TripRow {
 
 const INSERT_COLUMNS = 'id, robot_serial, status, order_id, order_update_id, stops, parcel_ids, order_body, created_at, started_at, finished_at';
 const COLUMNS = `${INSERT_COLUMNS}, recovery_since, recovered_at`;
+/** Parcels fetched per statement when a claim builds views (well under every engine's parameter limit). */
+const CLAIM_CHUNK = 500;
+const SUMMARY_COLUMNS = COLUMNS.replace('order_body, ', '');
+const KEY_COLUMNS = SUMMARY_COLUMNS.replace('stops, parcel_ids, ', '');
 
 /** Trips in the `trips` table, and the dispatcher's view of waiting parcels. */
 export class TripRepository {
   readonly #store: Store;
+  /**
+   * The active trips as last summarised, by id: a dispatch round lists them every few seconds, and parsing the same
+   * stops and parcels JSON again each time was much of a round. An entry is reused only while its columns are
+   * unchanged (callers treat records as read-only), and the map holds only the trips of the latest listing.
+   */
+  #summaryCache = new Map<string, { row: TripRow; trip: TripSummary }>();
+  /** The planner views of the last claim, by parcel id, with the version they were built from. */
+  #claimCache = new Map<string, { version: number; view: WaitingParcel }>();
 
   constructor(store: Store) {
     this.#store = store;
@@ -99,6 +115,15 @@ export class TripRepository {
     return Number(row?.n ?? 0);
   }
 
+  /** More than `n` parcels waiting for a trip (received, not held)? Counts no further than n + 1. */
+  async hasMoreWaitingThan(n: number, q: Queryable = this.#store): Promise<boolean> {
+    const [row] = await q.query<{ n: number | string }>(
+      "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM parcels WHERE status = 'received' AND held = 0 LIMIT $1) AS w",
+      [Math.max(0, Math.floor(n)) + 1],
+    );
+    return Number(row?.n ?? 0) > n;
+  }
+
   async get(id: string): Promise<TripRecord | undefined> {
     const [row] = await this.#store.query<TripRow>(`SELECT ${COLUMNS} FROM trips WHERE id = $1`, [id]);
     return row === undefined ? undefined : toTrip(row);
@@ -113,6 +138,41 @@ export class TripRepository {
   async active(q: Queryable = this.#store): Promise<TripRecord[]> {
     const rows = await q.query<TripRow>(`SELECT ${COLUMNS} FROM trips WHERE status IN ('planned', 'sent') ORDER BY created_at, id`);
     return rows.map(toTrip);
+  }
+
+  /**
+   * Trips not yet ended, oldest first, without their order bodies (the bulk of a row: every node, action and code
+   * hash), for a dispatch round, which lists them every few seconds and never reads the order.
+   */
+  async activeSummaries(q: Queryable = this.#store): Promise<TripSummary[]> {
+    // The stops and parcels JSON (kilobytes a trip) is read only for trips new or changed since the last listing; a
+    // trip's stops change only with its order (order_id / order_update_id), which the key columns include.
+    const keys = await q.query<TripRow & { stops_len: number; parcels_len: number }>(
+      `SELECT ${KEY_COLUMNS}, LENGTH(stops) AS stops_len, LENGTH(parcel_ids) AS parcels_len FROM trips
+       WHERE status IN ('planned', 'sent') ORDER BY created_at, id`,
+    );
+    const previous = this.#summaryCache;
+    const cache = new Map<string, { row: TripRow; trip: TripSummary }>();
+    const changed = keys.filter((k) => {
+      const hit = previous.get(k.id);
+      return hit === undefined || !sameKey(hit.row, k) || hit.row.stops.length !== Number(k.stops_len) || hit.row.parcel_ids.length !== Number(k.parcels_len);
+    });
+    const full = new Map<string, TripRow>();
+    for (let base = 0; base < changed.length; base += CLAIM_CHUNK) {
+      const chunk = changed.slice(base, base + CLAIM_CHUNK).map((k) => k.id);
+      const rows = await q.query<TripRow>(`SELECT ${SUMMARY_COLUMNS} FROM trips WHERE id IN (${chunk.map((_, i) => `$${i + 1}`).join(', ')})`, chunk);
+      for (const r of rows) full.set(r.id, r);
+    }
+    const trips: TripSummary[] = [];
+    for (const k of keys) {
+      const row = full.get(k.id);
+      const entry = row === undefined ? previous.get(k.id) : { row, trip: toSummary(row) };
+      if (entry === undefined) continue;
+      cache.set(k.id, entry);
+      trips.push(entry.trip);
+    }
+    this.#summaryCache = cache;
+    return trips;
   }
 
   /** Serials of the robots with a trip not yet ended (the cheap form of `active()` for "who is busy"). */
@@ -132,24 +192,87 @@ export class TripRepository {
   /**
    * Waiting parcels (status received), oldest first, locked for this transaction. On PostgreSQL `SKIP LOCKED` lets
    * several server instances each claim different parcels instead of waiting on one another.
+   *
+   * A round claims up to the whole shelf (thousands of rows) and most of it is the same as last round: the claim reads
+   * ids and versions (from the index), and builds a parcel's planner view again only when its version changed (every
+   * parcel change bumps it, overrides included). Views are shared between claims: read-only.
    */
   async claimWaiting(tx: Tx, limit: number): Promise<WaitingParcel[]> {
-    const rows = await tx.query<{
-      id: string; destination: string; created_at: number; ready_at: number | null; held: number | boolean; pinned_robot: string | null; delivery_attempts: number;
-    }>(
-      `SELECT id, destination, created_at, ready_at, held, pinned_robot, delivery_attempts FROM parcels
-       WHERE status = 'received' ORDER BY created_at, id LIMIT $1${lockRows(tx, 'skip locked')}`,
+    const keys = await tx.query<{ id: string; version: number }>(
+      `SELECT id, version FROM parcels WHERE status = 'received' ORDER BY created_at, id LIMIT $1${lockRows(tx, 'skip locked')}`,
       [limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      destination: r.destination,
-      readyAtMs: Number(r.ready_at ?? r.created_at),
-      ...(Number(r.held) ? { held: true } : {}),
-      ...(r.pinned_robot === null ? {} : { pinnedRobot: r.pinned_robot }),
-      ...(Number(r.delivery_attempts) > 0 ? { attempts: Number(r.delivery_attempts) } : {}),
-    }));
+    const cache = this.#claimCache;
+    const out: WaitingParcel[] = new Array<WaitingParcel>(keys.length);
+    const missing: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const hit = cache.get(k.id);
+      if (hit !== undefined && hit.version === Number(k.version)) out[i] = hit.view;
+      else missing.push(i);
+    }
+    for (let base = 0; base < missing.length; base += CLAIM_CHUNK) {
+      const chunk = missing.slice(base, base + CLAIM_CHUNK).map((i) => keys[i]!.id);
+      const rows = await tx.query<{
+        id: string; version: number; destination: string; created_at: number; ready_at: number | null; held: number | boolean; pinned_robot: string | null;
+        delivery_attempts: number;
+      }>(
+        `SELECT id, version, destination, created_at, ready_at, held, pinned_robot, delivery_attempts FROM parcels
+         WHERE id IN (${chunk.map((_, i) => `$${i + 1}`).join(', ')})`,
+        chunk,
+      );
+      for (const r of rows) {
+        cache.set(r.id, {
+          version: Number(r.version),
+          view: {
+            id: r.id,
+            destination: r.destination,
+            readyAtMs: Number(r.ready_at ?? r.created_at),
+            ...(Number(r.held) ? { held: true } : {}),
+            ...(r.pinned_robot === null ? {} : { pinnedRobot: r.pinned_robot }),
+            ...(Number(r.delivery_attempts) > 0 ? { attempts: Number(r.delivery_attempts) } : {}),
+          },
+        });
+      }
+      for (const i of missing.slice(base, base + CLAIM_CHUNK)) {
+        const entry = cache.get(keys[i]!.id);
+        if (entry !== undefined) out[i] = entry.view;
+      }
+    }
+    // Parcels that left the shelf stay cached until the cache is well over the claim's size, then it is rebuilt.
+    if (cache.size > 2 * keys.length + 1000) {
+      const keep = new Map<string, { version: number; view: WaitingParcel }>();
+      for (const k of keys) {
+        const entry = cache.get(k.id);
+        if (entry !== undefined) keep.set(k.id, entry);
+      }
+      this.#claimCache = keep;
+    }
+    return out.filter((v) => v !== undefined);
   }
+}
+
+function sameKey(a: TripRow, b: TripRow): boolean {
+  return a.status === b.status && a.order_id === b.order_id && Number(a.order_update_id) === Number(b.order_update_id) &&
+    a.started_at === b.started_at && a.finished_at === b.finished_at && a.recovery_since === b.recovery_since &&
+    a.recovered_at === b.recovered_at && a.robot_serial === b.robot_serial && a.created_at === b.created_at;
+}
+
+function toSummary(r: TripRow): TripSummary {
+  return {
+    id: r.id,
+    robotSerial: r.robot_serial,
+    status: r.status as TripStatus,
+    orderId: r.order_id,
+    orderUpdateId: Number(r.order_update_id),
+    stops: fromJson<TripStop[]>(r.stops),
+    parcels: fromJson<TripRecord['parcels']>(r.parcel_ids),
+    createdAtMs: Number(r.created_at),
+    startedAtMs: r.started_at === null ? null : Number(r.started_at),
+    finishedAtMs: r.finished_at === null ? null : Number(r.finished_at),
+    recoverySinceMs: r.recovery_since === null ? null : Number(r.recovery_since),
+    recoveredAtMs: r.recovered_at === null ? null : Number(r.recovered_at),
+  };
 }
 
 function toTrip(r: TripRow): TripRecord {

@@ -6,7 +6,7 @@ export { SqlRobotStateRepository } from './SqlRobotStateRepository.ts';
 export { SqlAlertRepository } from './SqlAlertRepository.ts';
 export type { StoredAlert } from './SqlAlertRepository.ts';
 export { TripRepository } from './TripRepository.ts';
-export type { TripRecord, TripStatus } from './TripRepository.ts';
+export type { TripRecord, TripStatus, TripSummary } from './TripRepository.ts';
 export { OverrideRepository } from './OverrideRepository.ts';
 export type { RobotOverride } from './OverrideRepository.ts';
 export { InstantActionRepository } from './InstantActionRepository.ts';

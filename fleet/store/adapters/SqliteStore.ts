@@ -38,6 +38,7 @@ export class SqliteStore implements Store {
   readonly #mutex = new AsyncMutex();
   readonly #inTransaction = new AsyncLocalStorage<true>();
   readonly #statements = new Map<string, Prepared>();
+  readonly #controls = new Map<string, Database.Statement>();
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -87,10 +88,10 @@ export class SqliteStore implements Store {
             return this.#execute(sql, params);
           },
         };
-        this.#run(() => this.#db.exec('BEGIN IMMEDIATE'), 'BEGIN IMMEDIATE');
+        this.#run(() => this.#control('BEGIN IMMEDIATE').run(), 'BEGIN IMMEDIATE');
         try {
           const result = await fn(tx);
-          this.#run(() => this.#db.exec('COMMIT'), 'COMMIT');
+          this.#run(() => this.#control('COMMIT').run(), 'COMMIT');
           return result;
         } catch (e) {
           if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
@@ -102,12 +103,26 @@ export class SqliteStore implements Store {
     );
   }
 
+  /**
+   * BEGIN and COMMIT as prepared statements: `exec` parses the SQL on every call, and a busy server opens a
+   * transaction per parcel event (prepared once per connection, outside the statement cache so they are never evicted).
+   */
+  #control(sql: 'BEGIN IMMEDIATE' | 'COMMIT'): Database.Statement {
+    let stmt = this.#controls.get(sql);
+    if (stmt === undefined) {
+      stmt = this.#db.prepare(sql);
+      this.#controls.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     // Waiting for the mutex lets a running transaction finish before the connection goes.
     await this.#mutex.run(async () => {
       this.#closed = true;
       this.#statements.clear();
+      this.#controls.clear();
       this.#db.close();
     });
   }

@@ -180,6 +180,29 @@ export const migrations: readonly Migration[] = [
       'ALTER TABLE trips ADD COLUMN recovered_at BIGINT',
     ],
   },
+  {
+    id: 4,
+    name: 'dispatch: the waiting shelf from indexes',
+    statements: [
+      // Charging asks "more parcels waiting than free lockers?"; (status, held) answers it without reading each row.
+      'CREATE INDEX parcels_status_held ON parcels (status, held)',
+      // A dispatch round claims the shelf as ids and versions, oldest first (TripRepository.claimWaiting).
+      'CREATE INDEX parcels_claim ON parcels (status, created_at, id, version)',
+    ],
+  },
+  {
+    id: 5,
+    name: 'tracking: the fleet\'s outgoing VDA 5050 headerId per robot and topic',
+    statements: [
+      // A restarted server must go on counting (SqlHeaderIdRepository): a robot may ignore a headerId it saw before.
+      `CREATE TABLE fleet_header_ids (
+        serial TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        next_header_id BIGINT NOT NULL CHECK (next_header_id >= 0 AND next_header_id < 4294967296),
+        PRIMARY KEY (serial, topic)
+      )`,
+    ],
+  },
 ];
 
 // Any constant works; it only has to be the same for every instance of this server.
