@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Parcel } from '../parcels/index.ts';
-import { advance, advanceUntil, startTestFleet, startTestRobot, type TestFleet, type TestRobot } from './testFleet.ts';
+import { advance, advanceUntil, startTestFleet, stopTestFleet, startTestRobot, type TestFleet, type TestRobot } from './testFleet.ts';
 
 function nearestDrop(fleet: TestFleet, rank = 0): string {
   const { campus } = fleet.server;
@@ -12,11 +12,9 @@ function nearestDrop(fleet: TestFleet, rank = 0): string {
 
 describe('FleetServer in process (VirtualClock, in-process broker, SQLite, ZJU campus, headless robot)', () => {
   let fleet: TestFleet | undefined;
-  let robots: TestRobot[] = [];
+  const robots: TestRobot[] = [];
   afterEach(async () => {
-    for (const r of robots) await r.stop();
-    robots = [];
-    await fleet?.server.stop();
+    await stopTestFleet(fleet, robots);
     fleet = undefined;
   });
 

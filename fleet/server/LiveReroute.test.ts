@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { toJson } from '../store/index.ts';
 import type { Parcel } from '../parcels/index.ts';
 import { buildReplacementOrder } from './core/buildRerouteOrder.ts';
-import { advance, advanceUntil, startTestFleet, startTestRobot, type TestFleet, type TestRobot } from './testFleet.ts';
+import { advance, advanceUntil, startTestFleet, stopTestFleet, startTestRobot, type TestFleet, type TestRobot } from './testFleet.ts';
 
 interface Issued {
   id: string;
@@ -50,11 +50,9 @@ async function handOverNext(f: TestFleet, r: TestRobot, issued: readonly Issued[
 
 describe('live re-route of a trip under way (VirtualClock, in-process broker, SQLite, ZJU campus, headless robot)', () => {
   let fleet: TestFleet | undefined;
-  let robots: TestRobot[] = [];
+  const robots: TestRobot[] = [];
   afterEach(async () => {
-    for (const r of robots) await r.stop();
-    robots = [];
-    await fleet?.server.stop();
+    await stopTestFleet(fleet, robots);
     fleet = undefined;
   });
 

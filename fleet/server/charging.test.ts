@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Parcel } from '../parcels/index.ts';
-import { advance, advanceUntil, startTestFleet, startTestRobot, type TestFleet, type TestRobot } from './testFleet.ts';
+import { advance, advanceUntil, startTestFleet, stopTestFleet, startTestRobot, type TestFleet, type TestRobot } from './testFleet.ts';
 
 // The stand-in robot neither drains nor charges its battery: the test plays the battery through `batteryUpdate`.
 function setBattery(r: TestRobot, pct: number): void {
@@ -52,9 +52,7 @@ describe('charging in the dispatch loop (VirtualClock, in-process broker, headle
   let fleet: TestFleet | undefined;
   let robots: TestRobot[] = [];
   afterEach(async () => {
-    for (const r of robots) await r.stop();
-    robots = [];
-    await fleet?.server.stop();
+    await stopTestFleet(fleet, robots);
     fleet = undefined;
   });
 

@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DispatchLoopTuning, FleetServerDeps } from './FleetServer.ts';
-import { advance, advanceUntil, startTestFleet, startTestRobot, type TestFleet, type TestRobot } from './testFleet.ts';
+import { advance, advanceUntil, startTestFleet, stopTestFleet, startTestRobot, type TestFleet, type TestRobot } from './testFleet.ts';
 
 /** The dispatch loop's tuning knobs (DispatchLoopOptions), each against the default behaviour. */
 describe('dispatch loop tuning: gathering, fruitless plans, undeliverable parcels, code lock-outs', () => {
   let fleet: TestFleet | undefined;
-  let robots: TestRobot[] = [];
+  const robots: TestRobot[] = [];
   afterEach(async () => {
-    for (const r of robots) await r.stop();
-    robots = [];
-    await fleet?.server.stop();
+    await stopTestFleet(fleet, robots);
     fleet = undefined;
   });
 
@@ -45,8 +43,7 @@ describe('dispatch loop tuning: gathering, fruitless plans, undeliverable parcel
   it('plans parcels that arrive within arrivalDelayMs of each other into one trip (default: the first goes alone)', async () => {
     const gathered = await twoArrivals(await start({ arrivalDelayMs: 5000 }));
     expect(gathered[1]).toBe(gathered[0]);
-    for (const r of robots.splice(0)) await r.stop();
-    await fleet!.server.stop();
+    await stopTestFleet(fleet, robots);
     const eager = await twoArrivals(await start({}));
     expect(eager[1]).not.toBe(eager[0]);
   });
@@ -84,8 +81,7 @@ describe('dispatch loop tuning: gathering, fruitless plans, undeliverable parcel
     const last = (await f.server.parcels.history(id)).at(-1)!;
     expect(last).toMatchObject({ from: 'received', to: 'returned', cause: 'return', actor: 'dispatch', data: { reason: 'trip_too_long' } });
 
-    for (const r of robots.splice(0)) await r.stop();
-    await f.server.stop();
+    await stopTestFleet(f, robots);
     const g = await start({}, { dispatch: { maxTripDurationS: 1 } });
     const kept = (await g.server.parcels.createBatch([{ destination: nearestDrop(g), recipient: { name: 'A' } }])).parcels[0]!.parcel.id;
     g.server.dispatch.parcelsArrived();
@@ -114,8 +110,7 @@ describe('dispatch loop tuning: gathering, fruitless plans, undeliverable parcel
     expect(held.status).toBe('returned');
     expect(held.causes).not.toContain('requeue');
 
-    for (const r of robots.splice(0)) await r.stop();
-    await fleet!.server.stop();
+    await stopTestFleet(fleet, robots);
     const requeued = await lockOut(await start({}));
     expect(requeued.causes).toContain('requeue');
   });

@@ -124,3 +124,9 @@ export async function startTestRobot(fleet: Pick<TestFleet, 'clock' | 'broker' |
     },
   };
 }
+
+/** Stops a test's robots (emptying the list) and then its fleet: the afterEach of the in-process fleet tests. */
+export async function stopTestFleet(fleet: Pick<TestFleet, 'server'> | undefined, robots: TestRobot[]): Promise<void> {
+  for (const r of robots.splice(0)) await r.stop();
+  await fleet?.server.stop();
+}
