@@ -3,7 +3,7 @@
  * aedes and Mosquitto. What robot and fleet code rely on is proven here once, against each.
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, type TestContext } from 'vitest';
 import type { LastWill, MessageTransport } from './core/MessageTransport.ts';
 
 export interface CrashableTransport extends MessageTransport {
@@ -40,12 +40,15 @@ export function runTransportContract(name: string, makeFactory: () => Promise<Tr
       await Promise.allSettled(open.splice(0).map((t) => t.close()));
     });
 
-    it('delivers a message to a matching subscriber with topic and payload intact', async (ctx) => {
+    /** The environment, a fresh topic root and two connected clients; skips the test where the adapter cannot run. */
+    async function twoClients(ctx: TestContext) {
       const env = await setup();
       if (!env) return ctx.skip();
-      const r = root();
-      const a = await env.connect('a');
-      const b = await env.connect('b');
+      return { env, r: root(), a: await env.connect('a'), b: await env.connect('b') };
+    }
+
+    it('delivers a message to a matching subscriber with topic and payload intact', async (ctx) => {
+      const { env, r, a, b } = await twoClients(ctx);
       const got: Array<[string, string]> = [];
       await b.subscribe(`${r}/+/state`, (t, p) => got.push([t, p.toString()]));
       await a.publish(`${r}/R1/state`, '{"x":1}', { qos: 1 });
@@ -55,11 +58,7 @@ export function runTransportContract(name: string, makeFactory: () => Promise<Tr
     });
 
     it('keeps per-publisher order and honours # wildcards', async (ctx) => {
-      const env = await setup();
-      if (!env) return ctx.skip();
-      const r = root();
-      const a = await env.connect('a');
-      const b = await env.connect('b');
+      const { env, r, a, b } = await twoClients(ctx);
       const got: string[] = [];
       await b.subscribe(`${r}/#`, (_t, p) => got.push(p.toString()));
       for (let i = 0; i < 50; i++) await a.publish(`${r}/x/${i % 3}`, String(i), { qos: 1 });
@@ -68,11 +67,7 @@ export function runTransportContract(name: string, makeFactory: () => Promise<Tr
     });
 
     it('stops delivering after unsubscribe', async (ctx) => {
-      const env = await setup();
-      if (!env) return ctx.skip();
-      const r = root();
-      const a = await env.connect('a');
-      const b = await env.connect('b');
+      const { env, r, a, b } = await twoClients(ctx);
       const got: string[] = [];
       const sub = await b.subscribe(`${r}/t`, (_t, p) => got.push(p.toString()));
       await a.publish(`${r}/t`, 'one', { qos: 1 });
@@ -84,11 +79,7 @@ export function runTransportContract(name: string, makeFactory: () => Promise<Tr
     });
 
     it('routes a topic it has delivered before to a subscription made since, and to both of two matching ones', async (ctx) => {
-      const env = await setup();
-      if (!env) return ctx.skip();
-      const r = root();
-      const a = await env.connect('a');
-      const b = await env.connect('b');
+      const { env, r, a, b } = await twoClients(ctx);
       const got: string[] = [];
       await b.subscribe(`${r}/t`, (_t, p) => got.push(`exact:${p.toString()}`));
       await a.publish(`${r}/t`, 'one', { qos: 1 });
