@@ -108,10 +108,13 @@ export class MissionRunner {
     this.#current = undefined;
     let first: MissionEffect[] | undefined;
     let notices = new Set<MissionNotice>();
+    // Pose updates (5 Hz from a moving robot) touch only what the comparison below ignores: skip building the state.
+    let poseOnly = true;
     try {
       for (let e = this.#queue.shift(); e !== undefined; e = this.#queue.shift()) {
         const fx = this.executor.handle(e, this.#clock.now());
         first ??= fx;
+        if (e.type !== 'position' || fx.length > 0) poseOnly = false;
         for (const f of fx) this.#apply(f, notices);
       }
     } finally {
@@ -119,6 +122,7 @@ export class MissionRunner {
     }
     this.#armDeadline();
     this.#current = undefined;
+    if (poseOnly && notices.size === 0) return first ?? [];
     const now = this.state();
     if (!sameReportable(now, this.#lastReported)) notices.add('state');
     this.#lastReported = now;

@@ -51,8 +51,24 @@ export const controllerParams = defineParams({
   passingSpeedMps: { name: 'passing_speed_mps', type: 'double', default: 0.8, unit: 'm/s', description: 'Speed cap while passing', validate: inRange.positive },
   blockedTimeoutS: { name: 'blocked_timeout_s', type: 'double', default: 20, unit: 's', description: 'Blocked this long asks for a re-plan', validate: inRange.positive },
   poseTimeoutS: { name: 'pose_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A pose older than this stops the robot', validate: inRange.positive },
+  goalBlockedToleranceM: {
+    name: 'goal_blocked_tolerance_m', type: 'double', default: 2, unit: 'm',
+    description: 'Blocked this close to the goal (another robot parked on it, a crowd at a door) counts as arrived', validate: inRange.nonNegative,
+  },
+  goalBlockedWaitS: {
+    name: 'goal_blocked_wait_s', type: 'double', default: 5, unit: 's', description: 'How long blocked near the goal before it counts as arrived',
+    validate: inRange.positive,
+  },
+  stallTimeoutS: {
+    name: 'stall_timeout_s', type: 'double', default: 30, unit: 's',
+    description: 'No progress along the path for this long (turning on the spot, edging back and forth): drop the avoidance offset and ask for a re-plan',
+    validate: inRange.positive,
+  },
   scanTimeoutS: { name: 'scan_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A scan older than this is ignored by avoidance', validate: inRange.positive },
 });
+
+/** Progress along the path that counts as moving on, m. */
+const STALL_PROGRESS_M = 0.5;
 
 export interface ControllerMetrics {
   ticks: number;
@@ -63,12 +79,14 @@ export interface ControllerMetrics {
   arrivals: number;
   replanRequests: number;
   blockedTicks: number;
+  /** Times the stall watchdog fired (no progress for stall_timeout_s). */
+  stalls: number;
 }
 
 export class ControllerNode {
   readonly lifecycle: LifecycleNode;
   readonly metrics: ControllerMetrics = {
-    ticks: 0, crossTrackSumSq: 0, crossTrackSamples: 0, crossTrackMaxM: 0, arrivals: 0, replanRequests: 0, blockedTicks: 0,
+    ticks: 0, crossTrackSumSq: 0, crossTrackSamples: 0, crossTrackMaxM: 0, arrivals: 0, replanRequests: 0, blockedTicks: 0, stalls: 0,
   };
   readonly #node: RosNode;
   #params: ParamsHandle<typeof controllerParams> | undefined;
@@ -94,6 +112,8 @@ export class ControllerNode {
   #replanSent = false;
   #lastStatus: ControllerStatus['state'] = 'idle';
   #lastStatusGoalMs = 0;
+  /** Furthest progress along the path so far, and when it last grew by STALL_PROGRESS_M. */
+  #progress = { sM: Number.NEGATIVE_INFINITY, atMs: 0 };
 
   constructor(node: RosNode) {
     this.#node = node;
@@ -141,6 +161,7 @@ export class ControllerNode {
         this.#state = createPurePursuitState();
         this.#avoid = createAvoidanceState();
         this.#replanSent = false;
+        this.#progress = { sM: Number.NEGATIVE_INFINITY, atMs: this.#node.getClock().now() };
         this.#path = m.poses.length === 0 ? undefined : createTrackedPath(fromPath(m));
         if (this.#path === undefined) this.#halt('idle');
       }),
@@ -199,6 +220,15 @@ export class ControllerNode {
       avoid.nearestObstacleM = Number.POSITIVE_INFINITY;
       avoid.speedLimitMps = Number.POSITIVE_INFINITY;
     }
+    // Blocked within reach of the goal: as close as it gets (two robots sent to one parking node; the goal itself
+    // taken). Waiting for the re-plan would go on for ever, since every path ends at the same spot.
+    if ((avoid.status === 'blocked' || avoid.status === 'replanRequested') && avoid.blockedForS >= p.goalBlockedWaitS
+      && this.#out.remainingM <= p.goalBlockedToleranceM) {
+      this.metrics.arrivals++;
+      this.#path = undefined;
+      this.#halt('arrived');
+      return;
+    }
     if (avoid.status === 'replanRequested') {
       this.#halt('replan-requested');
       if (!this.#replanSent) {
@@ -229,9 +259,38 @@ export class ControllerNode {
       if (Math.abs(e) > this.metrics.crossTrackMaxM) this.metrics.crossTrackMaxM = Math.abs(e);
     }
     if (avoid.status === 'blocked') this.metrics.blockedTicks++;
+    if (this.#stalled(out.progressM, out.remainingM, now, p, pose)) return;
     this.#cmdPub!.publish(toTwist(out, this.#cmd));
     this.#moving = true;
     this.#report(avoid.status === 'blocked' ? 'blocked' : avoid.status === 'avoiding' ? 'avoiding' : 'tracking');
+  }
+
+  /**
+   * The watchdog for ways of getting stuck nobody foresaw: blocked is handled above, but a robot can also turn on the
+   * spot or edge to and fro for ever while "moving" (an avoidance offset the pursuit cannot reach at a corner).
+   * Without STALL_PROGRESS_M of progress for stall_timeout_s: near the goal that is arrival; elsewhere the offset is
+   * dropped and a fresh path from here is asked for. Returns true when it stopped this tick.
+   */
+  #stalled(progressM: number, remainingM: number, now: number, p: Readonly<ParamsOf<typeof controllerParams>>, pose: { x: number; y: number }): boolean {
+    if (progressM > this.#progress.sM + STALL_PROGRESS_M || this.#progress.sM === Number.NEGATIVE_INFINITY) {
+      this.#progress = { sM: progressM, atMs: now };
+      return false;
+    }
+    if (now - this.#progress.atMs < p.stallTimeoutS * 1000) return false;
+    this.metrics.stalls++;
+    this.#progress = { sM: progressM, atMs: now };
+    this.#avoid = createAvoidanceState();
+    if (remainingM <= p.goalBlockedToleranceM) {
+      this.metrics.arrivals++;
+      this.#path = undefined;
+      this.#halt('arrived');
+      return true;
+    }
+    this.metrics.replanRequests++;
+    this.#node.getLogger().warn(`controller: no progress for ${p.stallTimeoutS} s; asking for a fresh path`);
+    const req: ReplanRequest = { goalMs: this.#goalMs, x: pose.x, y: pose.y };
+    this.#replanPub!.publish({ data: JSON.stringify(req) });
+    return false;
   }
 
   /** Publishes one zero command if the robot was told to move, and reports `state`. */

@@ -144,6 +144,8 @@ export class MissionNode {
   #subs: Subscription[] = [];
   readonly #pose = createPoseEstimate();
   #lastPositionMs = Number.NEGATIVE_INFINITY;
+  /** The whole percent last passed to the mission; NaN until the first battery message. */
+  #reportedPct = Number.NaN;
 
   constructor(node: RosNode, options: MissionNodeOptions = {}) {
     this.#node = node;
@@ -211,9 +213,14 @@ export class MissionNode {
       }),
       node.createSubscription('sensor_msgs/msg/BatteryState', TOPICS.battery, (m) => {
         if (!this.lifecycle.isActive) return;
+        // Whole percents, passed on only when they change: the charge is part of the VDA state, and a state goes out
+        // on every change, so a float here (or its voltage) would send a state per robot per battery message.
+        const pct = Math.floor(m.percentage * 100);
+        if (pct === this.#reportedPct) return;
+        this.#reportedPct = pct;
         runner.dispatch(m.voltage > 0
-          ? { type: 'batteryUpdate', chargePercent: m.percentage * 100, voltageV: m.voltage }
-          : { type: 'batteryUpdate', chargePercent: m.percentage * 100 });
+          ? { type: 'batteryUpdate', chargePercent: pct, voltageV: m.voltage }
+          : { type: 'batteryUpdate', chargePercent: pct });
       }),
       node.createSubscription('std_msgs/msg/String', TOPICS.controllerStatus, (m) => {
         if (this.lifecycle.isActive) this.#motion?.onControllerStatus(JSON.parse(m.data) as ControllerStatus);

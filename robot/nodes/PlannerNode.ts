@@ -122,7 +122,10 @@ export class PlannerNode {
     const now = this.#node.getClock().now();
     for (const [e, at] of this.blockedEdges) if (now - at > p.blockedForgetS * 1000) this.blockedEdges.delete(e);
     if (!this.#hasPose) return;
-    const r = this.#planner!.plan(this.#pose.pose, [goal], new Set(this.blockedEdges.keys()));
+    let r = this.#planner!.plan(this.#pose.pose, [goal], new Set(this.blockedEdges.keys()));
+    // Every way round a blocked edge may be blocked too (or there is none): a path through it beats no path, which
+    // would leave the mission waiting for ever; the controller will stop again if the way is still shut.
+    if (!r.ok && r.error.reason === 'unreachable' && this.blockedEdges.size > 0) r = this.#planner!.plan(this.#pose.pose, [goal], new Set());
     if (!r.ok) {
       this.#fail(goal.stampMs, `${r.error.reason}: ${r.error.message}`);
       return;

@@ -107,6 +107,9 @@ export function createAvoidanceState(): AvoidanceState {
   };
 }
 
+/** Segments this short at the path's end do not give its direction, m. */
+const END_SEGMENT_MIN_M = 0.05;
+
 // Per-offset nearest obstacle ahead; grown on demand, shared (calls are synchronous).
 let aheadByOffset = new Float64Array(64);
 
@@ -137,6 +140,15 @@ export function updateAvoidance(
   while (seg > 0 && cumM[seg]! > sRobot - p.lookBehindM) seg--;
   let segEnd = seg;
   while (segEnd < count - 2 && cumM[segEnd + 1]! < sRobot + p.lookAheadM) segEnd++;
+  // The direction the path arrives at its end in: the last segment longer than END_SEGMENT_MIN_M (a path may end in a
+  // repeated or nearly repeated point, e.g. the graph node then the order's rounded node position, whose direction is
+  // noise). A point ahead of the end along it lies past the goal.
+  let lastSeg = count - 2;
+  while (lastSeg > 0 && cumM[lastSeg + 1]! - cumM[lastSeg]! <= END_SEGMENT_MIN_M) lastSeg--;
+  const lastLen = cumM[lastSeg + 1]! - cumM[lastSeg]!;
+  const endX = xy[2 * count - 2]!, endY = xy[2 * count - 1]!;
+  const endUx = lastLen > 0 ? (xy[2 * lastSeg + 2]! - xy[2 * lastSeg]!) / lastLen : 0;
+  const endUy = lastLen > 0 ? (xy[2 * lastSeg + 3]! - xy[2 * lastSeg + 1]!) / lastLen : 0;
 
   const reach = p.robotHalfWidthM + p.clearanceM;
   const corridor = p.pathHalfWidthM + reach;
@@ -169,6 +181,10 @@ export function updateAvoidance(
         bestLat = ux * (wy - ay) - uy * (wx - ax);
       }
     }
+    // Past the goal: the robot stops before it gets there, so it is not in the way (a wall behind a drop point used to
+    // block the centre line, and the robot turned on the spot beside its goal for hours; the safety node still guards
+    // the front).
+    if ((wx - endX) * endUx + (wy - endY) * endUy > 0) continue;
     const along = bestS - sRobot;
     if (along < -p.lookBehindM || along > p.lookAheadM || Math.abs(bestLat) > corridor) continue;
     if (Math.abs(bestLat) <= p.pathHalfWidthM) {
