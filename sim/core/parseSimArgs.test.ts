@@ -5,7 +5,7 @@ import { campusLabel, parseSimArgs } from './parseSimArgs.ts';
 describe('parseSimArgs', () => {
   it('fills the defaults of the headline command', () => {
     const r = parseSimArgs(['day', '--campus', 'zju', '--parcels', '30000', '--robots', '60', '--seed', '1']);
-    expect(r).toEqual({ ok: true, value: expect.objectContaining({ command: 'day', campus: 'zju', parcels: 30_000, robots: 60, seed: 1, hours: 18, compartments: 24, drainHours: 6, fidelity: 'fleet', mode: 'fast', fleet: 'direct', out: 'out/sim-zju-1' }) });
+    expect(r).toEqual({ ok: true, value: expect.objectContaining({ command: 'day', campus: 'zju', parcels: 30_000, robots: 60, seed: 1, hours: 18, compartments: 24, drainHours: 6, fidelity: 'fleet', mode: 'fast', fleet: 'server', out: 'out/sim-zju-1' }) });
   });
 
   it('takes --fleet server (the real FleetServer) for a day', () => {
@@ -24,7 +24,8 @@ describe('parseSimArgs', () => {
     [['day', '--robots', '0'], /--robots must be an integer in 1..999/],
     [['day', '--fidelity', 'ultra'], /--fidelity must be fleet or full/],
     [['day', '--mode', 'slow'], /--mode must be fast or wire/],
-    [['day', '--fleet', 'remote'], /--fleet must be direct or server/],
+    [['day', '--fleet', 'remote'], /--fleet must be server/],
+    [['day', '--fleet', 'direct'], /'direct' was removed/],
     [['sweep', '--fleet', 'server'], /unknown flag --fleet/],
     [['day', '--broker', 'mqtt://localhost:1883'], /only applies to --mode wire/],
     [['day', '--hours', '0'], /--hours/],

@@ -13,10 +13,12 @@ export interface DayArgs {
   drainHours: number;
   fidelity: 'fleet' | 'full';
   mode: 'fast' | 'wire';
-  /** The fleet side: the interim in-memory DirectFleet, or the real FleetServer (docs/sim.md). */
-  fleet: 'direct' | 'server';
+  /** The fleet side: the real FleetServer, the only one (the interim in-memory fleet is gone; docs/sim.md). */
+  fleet: 'server';
   broker: string | undefined;
   speedup: number;
+  /** Full fidelity: worker threads for the robots (0: all on the main thread). */
+  workers: number;
   out: string;
   quiet: boolean;
 }
@@ -39,16 +41,16 @@ export type SimArgs = DayArgs | SweepArgs | { command: 'help' };
 export const SIM_USAGE = `Usage:
   sim day   [--campus zju|swjtu|FILE] [--parcels N] [--robots N] [--seed N] [--hours H] [--compartments N]
             [--drain-hours H] [--fidelity fleet|full] [--mode fast|wire] [--broker mqtt://HOST:PORT] [--speedup X]
-            [--fleet direct|server] [--out DIR] [--quiet]
+            [--fleet server] [--workers N] [--out DIR] [--quiet]
   sim sweep [--campus …] [--parcels N] [--robots 30,40,60,80] [--seed N] [--hours H] [--compartments N]
             [--drain-hours H] [--out DIR] [--quiet]
 Defaults: --campus zju --parcels 30000 --robots 60 --seed 1 --hours 18 --compartments 24 --drain-hours 6
-          --fidelity fleet --mode fast --fleet direct
+          --fidelity fleet --mode fast --fleet server --workers 0 (full fidelity: robot threads; 0 = main thread)
           --out out/sim-<campus>-<seed> (sweep: out/sweep-<campus>-<seed>)
 Exit code: 0 the day passed validation, 1 it failed, 2 usage error.`;
 
 const FLAGS: Record<'day' | 'sweep', ReadonlySet<string>> = {
-  day: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'compartments', 'drain-hours', 'fidelity', 'mode', 'broker', 'speedup', 'fleet', 'out', 'quiet']),
+  day: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'compartments', 'drain-hours', 'fidelity', 'mode', 'broker', 'speedup', 'fleet', 'workers', 'out', 'quiet']),
   sweep: new Set(['campus', 'parcels', 'robots', 'seed', 'hours', 'compartments', 'drain-hours', 'out', 'quiet']),
 };
 const BOOLEAN = new Set(['quiet']);
@@ -113,13 +115,18 @@ export function parseSimArgs(argv: readonly string[]): Result<SimArgs, string> {
   const broker = flags.get('broker');
   if (broker !== undefined && !/^mqtts?:\/\/[^/\s]+$/.test(broker)) return err(`--broker must look like mqtt://HOST:PORT, got '${broker}'`);
   if (broker !== undefined && mode !== 'wire') return err('--broker only applies to --mode wire');
-  const fleet = flags.get('fleet') ?? 'direct';
-  if (fleet !== 'direct' && fleet !== 'server') return err(`--fleet must be direct or server, got '${fleet}'`);
+  const fleet = flags.get('fleet') ?? 'server';
+  // `direct` named the interim in-memory fleet, removed once the real server passed the headline day.
+  if (fleet !== 'server') return err(`--fleet must be server (the real FleetServer; 'direct' was removed), got '${fleet}'`);
   const speedupRaw = flags.get('speedup') ?? '10';
   const speedup = Number(speedupRaw);
   if (!Number.isFinite(speedup) || speedup <= 0) return err(`--speedup must be a number > 0, got '${speedupRaw}'`);
+  const workers = int('workers', 0, 0, 16);
+  if (!workers.ok) return workers;
+  if (flags.has('workers') && fidelity !== 'full') return err('--workers only applies to --fidelity full');
   return ok({
     command, campus, parcels: parcels.value, robots: robots.value, seed: seed.value, hours, ...common, fidelity, mode, fleet, broker, speedup, quiet,
+    workers: workers.value,
     out: flags.get('out') ?? `out/sim-${label}-${seed.value}`,
   });
 }

@@ -131,9 +131,9 @@ describe('full-fidelity robots', () => {
   it('put pedestrians in the LiDAR scans and count near misses with them', async () => {
     // A dense crowd all day, so walkers pass the parked robot within a minute.
     const crowd = { ...defaultClassSchedule(), baseDensityPerKm: 60, peakDensityPerKm: 0, dayStartMs: 0, dayEndMs: 24 * H };
-    const run = async (pedestrians: FullFidelityFleetOptions['pedestrians']) => {
+    const run = async (pedestrians: FullFidelityFleetOptions['pedestrians'], pedestrianYieldM?: number) => {
       const clock = new VirtualClock(12 * H);
-      const fleet = await createFullFidelityFleet(fleetOptions(clock, ['R01'], { pedestrians }));
+      const fleet = await createFullFidelityFleet(fleetOptions(clock, ['R01'], { pedestrians, ...(pedestrianYieldM !== undefined ? { pedestrianYieldM } : {}) }));
       let returns = 0;
       fleet.bus.createNode('test_listener', { namespace: '/R01' }).createSubscription('sensor_msgs/msg/LaserScan', 'scan', (m) => {
         for (const r of m.ranges) if (Number.isFinite(r)) returns++;
@@ -143,7 +143,10 @@ describe('full-fidelity robots', () => {
       return { fleet, returns };
     };
     const empty = await run(false);
-    const { fleet, returns } = await run(crowd);
+    // Walkers who ignore the robot (yield 0) brush past it: the contacts are counted.
+    const { fleet, returns } = await run(crowd, 0);
+    // By default they step around it: fewer near misses with the same crowd.
+    const polite = await run(crowd);
     const robot = fleet.robot('R01')!;
     const s = fleet.stats();
     report('crowd', { ...s, returns, returnsWithoutPedestrians: empty.returns });
@@ -154,7 +157,9 @@ describe('full-fidelity robots', () => {
     expect(empty.fleet.stats().nearMisses).toBe(0);
     expect(s.nearMisses).toBe(robot.contacts.nearMisses);
     expect(fleet.events.some((e) => e.kind === 'pedestrian' && e.robotId === 'R01' && e.gapM > 0)).toBe(true);
-  }, 60_000);
+    expect(polite.fleet.stats().nearMisses).toBeLessThan(s.nearMisses);
+    expect(polite.fleet.stats().collisions).toBe(0);
+  }, 90_000);
 
   it('charge only at a dock: the body charges there, elsewhere the start is refused with a fault', async () => {
     const clock = new VirtualClock(10 * H);

@@ -15,7 +15,7 @@ import { InProcessBus, type LogEntry, type ParamsFile } from '../../robot/ros/in
 import type { MessageTransport } from '../../transport/index.ts';
 import { Pedestrians, type ClassSchedule } from '../people/index.ts';
 import { RouteCache, type SimRobotHooks } from '../runner/SimRobot.ts';
-import { World, type ContactEvent, type RobotBody, type RobotBodyOptions } from '../world/index.ts';
+import { World, type ContactEvent, type RobotBodyOptions } from '../world/index.ts';
 import { FullFidelityRobot } from './FullFidelityRobot.ts';
 
 export interface FullFidelityFleetOptions {
@@ -40,6 +40,8 @@ export interface FullFidelityFleetOptions {
   hooks?: SimRobotHooks;
   /** Pedestrians on the footways (default: the class timetable; `false` for none). */
   pedestrians?: false | ClassSchedule;
+  /** Walkers step around a robot to keep this far from its centre, m (default 1; 0: they walk through robots). */
+  pedestrianYieldM?: number;
   /** Pedestrians move and are handed to the world every this often, ms (default 100, the LiDAR period). */
   syncPeriodMs?: number;
   /** World step, s (default 0.05 = 20 Hz). */
@@ -90,8 +92,10 @@ export class FullFidelityFleet {
   readonly #bySerial = new Map<string, FullFidelityRobot>();
   readonly #timers: TimerHandle[] = [];
   readonly #reachM: number;
-  readonly #cells = new Map<number, RobotBody[]>();
   #pedFirstId = 0;
+  #centres: ReadonlyArray<{ x: number; y: number }> = [];
+  readonly #nearIdx: number[] = [];
+  readonly #circlePool: Array<{ x: number; y: number; radiusM: number; id: number }> = [];
   #pedInWorldMax = 0;
 
   private constructor(o: FullFidelityFleetOptions) {
@@ -110,6 +114,7 @@ export class FullFidelityFleet {
     const pedRandom = root.fork();
     this.pedestrians = o.pedestrians === false ? undefined : new Pedestrians({
       graph: o.campus.graph, random: pedRandom, ...(o.pedestrians ? { schedule: o.pedestrians } : {}),
+      ...(o.pedestrianYieldM !== undefined ? { yieldM: o.pedestrianYieldM } : {}),
     });
     // A pedestrian farther than LiDAR range (plus slack for a sync period's walk) from every robot cannot show in a
     // scan or touch a robot before the next sync, so only the near ones go into the world.
@@ -204,53 +209,29 @@ export class FullFidelityFleet {
     const peds = this.pedestrians;
     if (peds === undefined) return;
     const before = peds.count;
-    peds.step(this.clock.now());
+    // Walkers step around robots in their way (the bodies' true poses: objects the bodies update in place).
+    const bodies = this.world.robots;
+    if (this.#centres.length !== bodies.length) this.#centres = bodies.map((b) => b.truth);
+    peds.step(this.clock.now(), this.#centres);
     // Pedestrians leave oldest first and join at the end, so index + first id is a stable id across steps.
     if (peds.count < before) this.#pedFirstId += before - peds.count;
     const out = this.world.pedestrians;
     out.length = 0;
-    const bodies = this.world.robots;
     if (bodies.length === 0) return;
-    // Robots bucketed on a grid of reach-sized cells: a walker need only be checked against the 3 × 3 cells around it.
-    const reach = this.#reachM;
-    const reach2 = reach * reach;
-    const cells = this.#cells;
-    cells.clear();
-    for (const b of bodies) {
-      const key = cellKey(Math.floor(b.truth.x / reach), Math.floor(b.truth.y / reach));
-      const list = cells.get(key);
-      if (list === undefined) cells.set(key, [b]);
-      else list.push(b);
-    }
-    const circles = peds.circles();
-    for (let i = 0; i < circles.length; i++) {
-      const c = circles[i]!;
-      const cx = Math.floor(c.x / reach);
-      const cy = Math.floor(c.y / reach);
-      let near = false;
-      for (let dx = -1; dx <= 1 && !near; dx++) {
-        for (let dy = -1; dy <= 1 && !near; dy++) {
-          const list = cells.get(cellKey(cx + dx, cy + dy));
-          if (list === undefined) continue;
-          for (const b of list) {
-            const ex = c.x - b.truth.x;
-            const ey = c.y - b.truth.y;
-            if (ex * ex + ey * ey <= reach2) {
-              near = true;
-              break;
-            }
-          }
-        }
-      }
-      if (near) out.push({ x: c.x, y: c.y, radiusM: c.radiusM, id: this.#pedFirstId + i });
+    // The walkers within reach of some robot (the crowd's own grid finds them), in walker order, as pooled circles.
+    const near = peds.nearRobots(this.#reachM, this.#nearIdx);
+    const pool = this.#circlePool;
+    for (let k = 0; k < near.length; k++) {
+      const i = near[k]!;
+      let c = pool[k];
+      if (c === undefined) pool.push((c = { x: 0, y: 0, radiusM: peds.radiusM, id: 0 }));
+      c.x = peds.x(i);
+      c.y = peds.y(i);
+      c.id = this.#pedFirstId + i;
+      out.push(c);
     }
     if (out.length > this.#pedInWorldMax) this.#pedInWorldMax = out.length;
   }
-}
-
-/** One number per grid cell (campuses span a few km, far inside ±2^20 cells). */
-function cellKey(cx: number, cy: number): number {
-  return (cx + 1_048_576) * 2_097_152 + (cy + 1_048_576);
 }
 
 /** Creates the world and starts `serials`' robots; see FullFidelityFleetOptions. */
@@ -261,12 +242,18 @@ export function createFullFidelityFleet(options: FullFidelityFleetOptions): Prom
 /**
  * `count` boot poses on the footways around graph node `node` (breadth-first along edges, `spacingM` apart, each
  * at least `clearanceM` from mapped obstacles, heading along its edge): a fleet parks in a queue near its hub, and
- * robots booted on one point would start in collision, each blocking the others' LiDAR.
+ * robots booted on one point would start in collision, each blocking the others' LiDAR. `lanesM` puts several side
+ * by side across the footway (offsets from its centre line), `apartM` is the least distance between two (default
+ * spacingM).
  */
-export function parkingPoses(campus: CampusMap, node: number, count: number, spacingM = 3, clearanceM = 1): Pose2[] {
+export function parkingPoses(
+  campus: CampusMap, node: number, count: number, spacingM = 3, clearanceM = 1, options: { lanesM?: readonly number[]; apartM?: number } = {},
+): Pose2[] {
   const g = campus.graph;
   const out: Pose2[] = [];
-  const far = (x: number, y: number) => out.every((p) => Math.hypot(p.x - x, p.y - y) >= spacingM);
+  const lanes = options.lanesM ?? [0];
+  const apartM = options.apartM ?? spacingM;
+  const far = (x: number, y: number) => out.every((p) => Math.hypot(p.x - x, p.y - y) >= apartM);
   const clear = (x: number, y: number) => campus.obstacles.nearestDistance(x, y, clearanceM + 1) >= clearanceM;
   const seen = new Uint8Array(g.nodeCount);
   const queue = [node];
@@ -288,9 +275,12 @@ export function parkingPoses(campus: CampusMap, node: number, count: number, spa
         const len = Math.hypot(x1 - x0, y1 - y0);
         const theta = Math.atan2(y1 - y0, x1 - x0);
         for (let s = spacingM - carried; s <= len && out.length < count; s += spacingM) {
-          const x = x0 + ((x1 - x0) * s) / len;
-          const y = y0 + ((y1 - y0) * s) / len;
-          if (far(x, y) && clear(x, y)) out.push({ x, y, theta });
+          for (const lane of lanes) {
+            // Lanes side by side across the footway (left of the edge's direction positive).
+            const x = x0 + ((x1 - x0) * s) / len - (lane * (y1 - y0)) / len;
+            const y = y0 + ((y1 - y0) * s) / len + (lane * (x1 - x0)) / len;
+            if (out.length < count && far(x, y) && clear(x, y)) out.push({ x, y, theta });
+          }
         }
         carried = (carried + len) % spacingM;
       }

@@ -62,8 +62,11 @@ export class GroundTruthMetrics {
     this.#sumSq += err2;
     if (err2 > this.#max * this.#max) this.#max = Math.sqrt(err2);
     const path = this.#path;
-    if (path !== undefined && this.#controller?.status === 'tracking') {
-      const ct = Math.abs(projectOntoPath(path, t.x, t.y, this.#proj.segmentIndex, 3, this.#proj).lateralM);
+    if (path === undefined) return;
+    // Projected on every pose, not only while counted: the search looks 3 m past the last projection, so skipping a
+    // stretch spent passing an obstacle left it behind for the rest of the path (cross-track errors of hundreds of m).
+    const ct = Math.abs(projectOntoPath(path, t.x, t.y, this.#proj.segmentIndex, 3, this.#proj).lateralM);
+    if (this.#controller?.status === 'tracking') {
       this.#ctSumSq += ct * ct;
       this.#ctN++;
       if (ct > this.#ctMax) this.#ctMax = ct;

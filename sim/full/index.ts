@@ -8,3 +8,7 @@ export type { GroundTruthSummary } from './GroundTruthMetrics.ts';
 export { driveRoundTrips, roundTripPlaces } from './roundTrips.ts';
 export type { RoundTripRobot, RoundTrips } from './roundTrips.ts';
 export { bodyBattery } from './bodyBattery.ts';
+export { startFullFidelityDay } from './FullFidelityDay.ts';
+export type { DayRobot, FullFidelityDay, FullFidelityDayOptions } from './FullFidelityDay.ts';
+export { startFullFidelityDayShards } from './adapters/FullFidelityDayShards.ts';
+export type { FullFidelityDayShardsOptions } from './adapters/FullFidelityDayShards.ts';

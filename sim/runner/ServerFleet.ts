@@ -10,7 +10,7 @@ import type { VirtualClock } from '../../clock/index.ts';
 import type { ChargingConfig, DispatchConfig } from '../../fleet/dispatch/index.ts';
 import { createLogger } from '../../fleet/observability/index.ts';
 import type { Parcel } from '../../fleet/parcels/index.ts';
-import { FleetServer, parseConfig } from '../../fleet/server/index.ts';
+import { FleetServer, parseConfig, type DispatchLoopTuning } from '../../fleet/server/index.ts';
 import { TripRepository, type TripRecord } from '../../fleet/server/repos/index.ts';
 import type { ParcelEvent as TrackedEvent } from '../../fleet/tracking/index.ts';
 import type { CampusMap } from '../../maps/index.ts';
@@ -32,6 +32,8 @@ export interface ServerFleetOptions {
   /** The keypad of a robot, where its recipients type (the sim world, not the fleet, knows where they stand). */
   keypadOf: (serial: string) => Keypad;
   dispatch: Partial<Omit<DispatchConfig, 'hub'>>;
+  /** The dispatch loop's tuning (claim size, gathering delay, fruitless plans, lock-outs, undeliverable parcels). */
+  loop?: DispatchLoopTuning;
   charging?: Partial<ChargingConfig>;
   baysPerDock?: number;
   waitForRecipientS?: number;
@@ -55,13 +57,16 @@ export interface ServerFleetStats {
   /** Robot states the tracker accepted, and messages it rejected (filled in by stop()). */
   statesParsed: number;
   rejected: number;
+  /** Dispatch rounds the server ran, and planner runs among them (filled in by stop()). */
+  rounds: number;
+  plans: number;
 }
 
 /** Why a parcel is on its way back, once a hand-over failed (the DayRecord's returnReason). */
 type Failure = 'recipient_no_show' | 'code_lockout' | 'undelivered';
 
 export class ServerFleet {
-  readonly stats: ServerFleetStats = { trips: 0, parcelsCreated: 0, parcelChanges: 0, requeued: 0, trackedEvents: 0, statesParsed: 0, rejected: 0 };
+  readonly stats: ServerFleetStats = { trips: 0, parcelsCreated: 0, parcelChanges: 0, requeued: 0, trackedEvents: 0, statesParsed: 0, rejected: 0, rounds: 0, plans: 0 };
   readonly server: FleetServer;
   readonly #o: ServerFleetOptions;
   readonly #trips: TripRepository;
@@ -104,6 +109,7 @@ export class ServerFleet {
       // Simulated recipients only: cheap hashing keeps a 30,000-parcel day affordable.
       codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS },
       dispatch: options.dispatch,
+      ...(options.loop === undefined ? {} : { dispatchLoop: options.loop }),
       staleAfterMs: options.staleAfterMs,
       ...(options.charging === undefined ? {} : { charging: options.charging }),
       ...(options.baysPerDock === undefined ? {} : { baysPerDock: options.baysPerDock }),
@@ -124,6 +130,8 @@ export class ServerFleet {
     await this.#work;
     // The tracker counts into the server's metrics; rejections are split by reason code there.
     const { metrics } = this.server;
+    this.stats.rounds = metrics.counter('fleet_dispatch_rounds_total', '').get();
+    this.stats.plans = metrics.counter('fleet_dispatch_plans_total', '').get();
     this.stats.statesParsed = metrics.counter('fleet_vda_messages_accepted_total', '', ['topic']).get({ topic: 'state' });
     this.stats.rejected = 0;
     for (const line of metrics.render().split('\n')) {
@@ -167,7 +175,7 @@ export class ServerFleet {
       this.#recordId.set(issued.parcel.id, batch[i]!.id);
       if (issued.pickupCode !== null) this.#code.set(issued.parcel.id, issued.pickupCode);
     });
-    this.server.dispatch.trigger();
+    this.server.dispatch.parcelsArrived();
   }
 
   #onParcelChanged(p: Parcel): void {
@@ -201,9 +209,23 @@ export class ServerFleet {
         // Back on the shelf for another attempt.
         if (this.#failure.delete(p.id)) this.stats.requeued++;
         return;
+      case 'returned':
+        // Never left the hub: the server returned it to the sender as no trip can carry it (the reason is in its history).
+        if (p.robotSerial === null && this.#code.has(p.id)) this.#work = this.#work.then(() => this.#returnedFromShelf(p, id));
+        return;
       default:
         return;
     }
+  }
+
+  async #returnedFromShelf(p: Parcel, id: string): Promise<void> {
+    if (!this.#code.has(p.id)) return;
+    const history = await this.server.parcels.history(p.id);
+    const reason = history.at(-1)?.data?.['reason'];
+    const rec = this.#o.recorder.parcel(id);
+    rec.returnedAtMs = p.updatedAtMs;
+    rec.returnReason = typeof reason === 'string' ? reason : 'undeliverable';
+    this.#resolve(p.id);
   }
 
   #resolve(parcelId: string): void {

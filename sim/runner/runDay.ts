@@ -1,26 +1,28 @@
 /**
  * One simulated campus day in FAST mode at FLEET fidelity: one VirtualClock drives demand, recipients, robots and the
  * fleet side; robots are the real mission executor + real VDA bridge on an in-process broker with kinematic motion
- * (sim/runner/SimRobot.ts); the fleet side plans with the real dispatch code (DirectFleet.ts). The same config and
- * seed give the same DayRecord, byte for byte.
+ * (sim/runner/SimRobot.ts); the fleet side is the real composed FleetServer (SQLite in memory, no HTTP) on the same
+ * clock and broker (ServerFleet.ts). The same config and seed give the same DayRecord, byte for byte.
  */
 import { VirtualClock } from '../../clock/index.ts';
 import { AppError } from '../../common/core/AppError.ts';
 import { Random } from '../../common/core/Random.ts';
 import {
-  campusDeliveryPolicy, createDispatchConfig, createMatrixTravelModel, defaultChargingConfig, type ChargingConfig, type DispatchConfig,
+  campusDeliveryPolicy, createMatrixTravelModel, type ChargingConfig, type DispatchConfig,
 } from '../../fleet/dispatch/index.ts';
+import type { DispatchLoopTuning } from '../../fleet/server/index.ts';
 import type { CampusMap, Place } from '../../maps/index.ts';
 import { MessageBuilder } from '../../protocol/index.ts';
 import { defaultFactsheet, VdaBridge } from '../../robot/bridge/index.ts';
 import { InMemoryBroker } from '../../transport/index.ts';
+import { startFullFidelityDay, startFullFidelityDayShards, type DayRobot, type FullFidelityDay } from '../full/index.ts';
 import { defaultDemandConfig, generateArrivals, type DemandConfig, type ParcelArrival } from '../demand/index.ts';
 import { Recipients, type RecipientConfig, type RecipientStats } from '../people/index.ts';
 import { DayRecorder, type DayRecord, type RobotState } from '../report/index.ts';
 import { defaultBatteryModel, type BatteryModel } from './core/SimBattery.ts';
-import { DirectFleet, type DirectFleetStats, type DockBay } from './DirectFleet.ts';
+import { eventLoopYield } from './eventLoopYield.ts';
 import { ServerFleet, type ServerFleetStats } from './ServerFleet.ts';
-import { RouteCache, SimRobot, type SimRobotActivity } from './SimRobot.ts';
+import { RouteCache, SimRobot, type SimRobotActivity, type SimRobotHooks } from './SimRobot.ts';
 
 export interface DayConfig {
   campus: CampusMap;
@@ -67,10 +69,17 @@ export interface DayConfig {
   /** Replaces the default demand shape (its `parcels` wins over `parcels` above). */
   demand?: DemandConfig;
   /**
-   * The fleet side: `direct` (default) plans in memory with the real dispatch code (DirectFleet); `server` runs the
-   * real composed FleetServer (SQLite in memory, no HTTP) on the same clock and broker (ServerFleet).
+   * The fleet side: `server` (the only one, and the default) runs the real composed FleetServer (SQLite in memory, no
+   * HTTP) on the same clock and broker (ServerFleet). Kept as a field for callers that name it.
    */
-  fleet?: 'direct' | 'server';
+  fleet?: 'server';
+  /**
+   * Robots: `fleet` (default) simulates the mission with kinematic motion (SimRobot); `full` runs every robot's real
+   * onboard stack against the simulated world with LiDAR and pedestrians (sim/full, docs/sim.md "Full fidelity").
+   */
+  fidelity?: 'fleet' | 'full';
+  /** Full fidelity: robots in this many worker threads (0: on this thread), which load the campus from `campusFile`. */
+  full?: { workers?: number; campusFile?: string };
   /** Called every progressEveryMs of simulated time (and at the end). */
   onProgress?: (p: DayProgress) => void;
   progressEveryMs?: number;
@@ -88,8 +97,8 @@ export interface DayProgress {
 export interface DayResult {
   record: DayRecord;
   recipients: RecipientStats;
-  /** DirectFleet's counters, or ServerFleet's with `fleet: 'server'`. */
-  fleet: DirectFleetStats | ServerFleetStats;
+  /** The fleet side's counters (ServerFleet). */
+  fleet: ServerFleetStats;
   routes: { hits: number; misses: number; failures: number };
   /** VDA 5050 messages delivered over the in-process broker. */
   messages: number;
@@ -111,6 +120,19 @@ const MANUFACTURER = 'CampusSim';
 export const simDispatchDefaults: Partial<Omit<DispatchConfig, 'hub'>> = {
   ...campusDeliveryPolicy,
   maxDeliveryAttempts: 2,
+};
+
+/**
+ * The fleet server's dispatch loop as the campus day runs it: the whole shelf in view (bounded) so loads are whole
+ * buildings, a 5 s gathering after arrivals (a truck wave is scanned in over seconds), no re-plan of an unchanged shelf
+ * within a minute, a locked-out parcel kept at the hub counter, and a parcel no trip can carry returned at once.
+ */
+export const simLoopDefaults: DispatchLoopTuning = {
+  maxClaim: 5000,
+  arrivalDelayMs: 5000,
+  fruitlessReplanMs: 60_000,
+  codeLockout: 'hold',
+  returnUndeliverable: true,
 };
 
 /** Runs one day; see DayConfig for the knobs. */
@@ -143,7 +165,6 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   // One stream per subsystem, so a change in one does not reshuffle the others.
   const demandRandom = root.fork();
   const recipientRandom = root.fork();
-  const codeRandom = root.fork();
 
   const clock = new VirtualClock(startMs);
   const broker = new InMemoryBroker();
@@ -151,7 +172,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   const serials = Array.from({ length: config.robots }, (_, i) => `R${String(i + 1).padStart(config.robots >= 100 ? 3 : 2, '0')}`);
   const recorder = new DayRecorder({
     campus: config.campusLabel ?? campus.name, seed: config.seed, robots: config.robots, parcels: config.parcels,
-    fidelity: 'fleet', mode: 'fast', startMs, endMs, samplePeriodMs,
+    fidelity: config.fidelity ?? 'fleet', mode: 'fast', startMs, endMs, samplePeriodMs,
   }, campus.graph.edgeCount, serials);
 
   // Travel matrix between places (one Dijkstra per place), as the fleet server builds it.
@@ -171,36 +192,36 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   const dockPlaces: Place[] = places.filter((p) => p.kind === 'dock');
   if (dockPlaces.length === 0) dockPlaces.push(hub);
   const baysPerDock = config.baysPerDock ?? Math.max(2, Math.ceil(config.robots / (5 * dockPlaces.length)));
-  const bays: DockBay[] = dockPlaces.flatMap((place) => Array.from({ length: baysPerDock }, (_, k) => ({ id: `${place.id}/${k + 1}`, place })));
   const nodePos = (p: Place) => ({ x: campus.graph.nodeX[p.node]!, y: campus.graph.nodeY[p.node]! });
 
   // Robots.
   // eslint-disable-next-line prefer-const -- the robots' hooks need the fleet, which needs the robots' keypads
-  let fleet: DirectFleet | ServerFleet;
-  const useServer = config.fleet === 'server';
+  let fleet: ServerFleet;
   // The server names parcels itself; the recorder keeps the sim's ids.
-  const recordId = (parcelId: string) => (fleet instanceof ServerFleet ? fleet.recordIdOf(parcelId) : parcelId);
-  const robots: SimRobot[] = [];
+  const recordId = (parcelId: string) => fleet.recordIdOf(parcelId);
+  const robots: Array<SimRobot | DayRobot> = [];
+  const fullFidelity = config.fidelity === 'full';
   const bridges: VdaBridge[] = [];
   const hubPos = nodePos(hub);
-  for (const serial of serials) {
+  const hooks: SimRobotHooks = {
+    onLeg: (s, leg) => {
+      recorder.robot(s).distanceM += leg.line.lengthM;
+      for (const e of leg.edges) recorder.traverse(e);
+    },
+    onHandoverOpen: (_s, parcelId, typedCode) => {
+      // Checked against the code the recipient was sent, independently of the robot's own verdict.
+      const rec = recorder.parcel(recordId(parcelId));
+      rec.handoverCount++;
+      rec.handedOverWithCode = typedCode !== undefined && typedCode === fleet.codeOf(parcelId);
+    },
+  };
+  for (const serial of fullFidelity ? [] : serials) {
     const robot = new SimRobot({
       serial, clock, routes, speedMps, compartments, battery,
       start: { x: hubPos.x, y: hubPos.y, theta: 0, mapId: campus.mapId },
       loadPerParcelS, takeParcelS: config.takeParcelS ?? 10,
       docks: dockPlaces.map(nodePos),
-      hooks: {
-        onLeg: (s, leg) => {
-          recorder.robot(s).distanceM += leg.line.lengthM;
-          for (const e of leg.edges) recorder.traverse(e);
-        },
-        onHandoverOpen: (_s, parcelId, typedCode) => {
-          // Checked against the code the recipient was sent, independently of the robot's own verdict.
-          const rec = recorder.parcel(recordId(parcelId));
-          rec.handoverCount++;
-          rec.handedOverWithCode = typedCode !== undefined && typedCode === fleet.codeOf(parcelId);
-        },
-      },
+      hooks,
     });
     robots.push(robot);
     const statePeriodMs = config.statePeriodMs ?? 300_000;
@@ -220,28 +241,32 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
       recorder.parcel(recordId(parcelId)).codeAttempts++;
     },
   });
-  const dispatchConfig = createDispatchConfig({ ...simDispatchDefaults, loadPerParcelS, ...config.dispatch, hub: hub.id });
   const robotStatePeriodMs = config.statePeriodMs ?? 300_000;
-  fleet = useServer ? await ServerFleet.start({
+  fleet = await ServerFleet.start({
     clock, broker, campus, serials, compartments, manufacturer: MANUFACTURER, speedMps, recorder, recipients,
     keypadOf: (serial) => robotBySerial.get(serial)!,
     dispatch: { ...simDispatchDefaults, loadPerParcelS, ...config.dispatch },
+    loop: { ...simLoopDefaults, energy: { capacityWh: battery.capacityWh, whPerM: battery.whPerM, idleW: battery.idleW } },
     ...(config.charging === undefined ? {} : { charging: config.charging }),
     baysPerDock, waitForRecipientS: config.waitForRecipientS ?? 600,
     // Robots report on change plus every statePeriodMs: silence up to two periods is normal here, not a fault.
     staleAfterMs: 2 * robotStatePeriodMs + 60_000,
-  }) : new DirectFleet({
-    clock, client: broker.connect('fleet'), campus, hub, bays, travel, config: dispatchConfig,
-    charging: { ...defaultChargingConfig, ...config.charging },
-    energy: { capacityWh: battery.capacityWh, whPerM: battery.whPerM, idleW: battery.idleW },
-    serials, compartments, manufacturer: MANUFACTURER, recorder, recipients, random: codeRandom,
-    keypadOf: (serial) => robotBySerial.get(serial)!,
-    waitForRecipientS: config.waitForRecipientS ?? 600,
-    // The whole shelf (bounded): full building loads need every parcel for a building in view, not the oldest few.
-    maxClaim: 5000,
   });
-  if (fleet instanceof DirectFleet) await fleet.start();
   for (const b of bridges) await b.start();
+  let full: FullFidelityDay | undefined;
+  if (fullFidelity) {
+    const common = {
+      campus, clock, seed: config.seed, serials, parkNode: hub.node, docks: dockPlaces.map(nodePos), manufacturer: MANUFACTURER,
+      compartments, loadPerParcelS, takeParcelS: config.takeParcelS ?? 10, battery, speedMps, hooks,
+      statePeriodMs: config.statePeriodMs ?? 300_000, visualizationPeriodMs: config.visualizationPeriodMs ?? 600_000,
+    };
+    const { workers = 0, campusFile } = config.full ?? {};
+    full = workers > 0 && campusFile !== undefined
+      ? await startFullFidelityDayShards({ ...common, campusFile, workers, broker })
+      : await startFullFidelityDay({ ...common, transportOf: (serial) => broker.connect(serial) });
+    robots.push(...full.robots);
+    for (const r of full.robots) robotBySerial.set(r.serial, r);
+  }
 
   // Demand: one timer at a time walks the sorted arrivals.
   const demand = config.demand ?? scaleDemand(defaultDemandConfig(config.parcels, 0), startMs, endMs);
@@ -278,6 +303,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   });
 
   let events = 0;
+  const loopYield = eventLoopYield();
   const stepMs = config.progressEveryMs ?? 10 * 60_000;
   const progress = () => {
     let resolved = 0;
@@ -288,18 +314,24 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
     }
     config.onProgress?.({ simMs: clock.now(), startMs, endMs, delivered, waiting: next - resolved });
   };
-  for (let t = startMs; t < endMs;) {
-    t = Math.min(endMs, t + stepMs);
-    events += useServer ? await clock.runUntilAsync(t) : clock.runUntil(t);
-    if (config.onProgress) progress();
-  }
   // Past the window: on until every parcel is resolved, or the hard stop.
   const hardStopMs = endMs + drainHours * H;
   const open = () => next < arrivals.length || fleet.unresolvedCount > 0;
-  while (open() && clock.now() < hardStopMs) {
-    const until = Math.min(hardStopMs, clock.now() + Math.min(stepMs, 60_000));
-    events += useServer ? await clock.runUntilAsync(until) : clock.runUntil(until);
-    if (config.onProgress) progress();
+  try {
+    for (let t = startMs; t < endMs;) {
+      t = Math.min(endMs, t + stepMs);
+      // The server's writes are promise chains over synchronous SQLite: each instant settles before the next.
+      events += await clock.runUntilAsync(t, loopYield.pause);
+      if (config.onProgress) progress();
+    }
+    while (open() && clock.now() < hardStopMs) {
+      const until = Math.min(hardStopMs, clock.now() + Math.min(stepMs, 60_000));
+      events += await clock.runUntilAsync(until, loopYield.pause);
+      if (config.onProgress) progress();
+    }
+  } finally {
+    // An open channel would keep the process alive after a failed day.
+    loopYield.close();
   }
   const stopMs = clock.now();
   recorder.params.endMs = stopMs;
@@ -310,8 +342,10 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
     r.battery.pctAt(stopMs);
     totals.energyWh = r.battery.usedWh;
     totals.busyMs = busyMs.get(r.serial) ?? 0;
-    r.dispose();
+    if (r instanceof SimRobot) r.dispose();
   }
+  full?.finish(recorder);
+  await full?.stop();
   for (const b of bridges) await b.stop();
   return {
     record: recorder.finish(),

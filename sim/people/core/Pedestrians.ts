@@ -50,6 +50,13 @@ interface Walker {
   /** +1 towards edgeTo, -1 towards edgeFrom. */
   dir: 1 | -1;
   speedMps: number;
+  /** How far right of the centre line they keep (in their direction of travel), m. */
+  keepRightM: number;
+  /** Extra sideways step to pass a robot (right positive), m; eases back to 0. */
+  detourM: number;
+  /** Geometry segment the walker was last on (an index into the graph's geometry), and its start along the edge, m. */
+  seg: number;
+  segStartM: number;
 }
 
 export interface PedestriansOptions {
@@ -57,6 +64,12 @@ export interface PedestriansOptions {
   random: Random;
   schedule?: ClassSchedule;
   radiusM?: number;
+  /** Walkers keep this far right of the footway's centre line, m, uniform in [min, max] (default 0.6–1.2). */
+  keepRightM?: { min: number; max: number };
+  /** Walkers step sideways to keep this far (centre to centre) from a robot beside them, m (default 1.0). */
+  yieldM?: number;
+  /** Cell of the grid that finds walkers near a point, m (default 13: LiDAR range + slack); `nearAny`'s largest range. */
+  gridCellM?: number;
 }
 
 /**
@@ -75,7 +88,36 @@ export class Pedestrians {
   readonly #adjEdge: Int32Array;
   readonly #cumLen: Float64Array;
   readonly #totalKm: number;
+  readonly #keepRight: { min: number; max: number };
+  readonly #yieldM: number;
   #tMs: number | undefined;
+  // Per walker (index as in #walkers), refreshed every step: the centre-line point, the edge's direction there, and
+  // the position (centre line + keep-right + detour). Typed arrays: a crowd of thousands moves ten times a second.
+  #cx = new Float64Array(256);
+  #cy = new Float64Array(256);
+  #ux = new Float64Array(256);
+  #uy = new Float64Array(256);
+  #px = new Float64Array(256);
+  #py = new Float64Array(256);
+  // A grid over the graph's bounding box. Only the cells around the robots of the last step are filled (each gets a
+  // slot; walkers are counting-sorted by slot), so a step costs O(walkers + robots), not O(cells).
+  readonly #cellM: number;
+  readonly #ox: number;
+  readonly #oy: number;
+  readonly #nx: number;
+  readonly #ny: number;
+  readonly #cellGen: Uint32Array;
+  readonly #cellSlot: Int32Array;
+  #gridGen = 0;
+  #slotStart = new Int32Array(64);
+  #slotItems = new Int32Array(256);
+  #slotOf = new Int32Array(256);
+  #robots: ReadonlyArray<{ x: number; y: number }> = [];
+  #stamp = new Uint32Array(256);
+  #stampGen = 0;
+  // Lateral bands robots block for the walker being placed (sorted by lower edge), m.
+  #bandLo = new Float64Array(0);
+  #bandHi = new Float64Array(0);
 
   constructor(options: PedestriansOptions) {
     const g = options.graph;
@@ -83,6 +125,8 @@ export class Pedestrians {
     this.#random = options.random;
     this.schedule = options.schedule ?? defaultClassSchedule();
     this.radiusM = options.radiusM ?? 0.3;
+    this.#keepRight = options.keepRightM ?? { min: 0.6, max: 1.2 };
+    this.#yieldM = options.yieldM ?? 1.0;
     // Undirected adjacency: people ignore one-way rules meant for robots.
     const degree = new Int32Array(g.nodeCount + 1);
     for (let e = 0; e < g.edgeCount; e++) {
@@ -101,6 +145,22 @@ export class Pedestrians {
     let sum = 0;
     for (let e = 0; e < g.edgeCount; e++) this.#cumLen[e] = sum += g.edgeLengthM[e]!;
     this.#totalKm = sum / 1000;
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let i = 0; i < g.geomX.length; i++) {
+      x0 = Math.min(x0, g.geomX[i]!);
+      x1 = Math.max(x1, g.geomX[i]!);
+      y0 = Math.min(y0, g.geomY[i]!);
+      y1 = Math.max(y1, g.geomY[i]!);
+    }
+    if (!Number.isFinite(x0)) x0 = y0 = x1 = y1 = 0;
+    this.#cellM = options.gridCellM ?? 13;
+    // Walkers stray up to a few metres off the graph (keep-right, detours); a margin cell on each side holds them.
+    this.#ox = x0 - this.#cellM;
+    this.#oy = y0 - this.#cellM;
+    this.#nx = Math.ceil((x1 - x0) / this.#cellM) + 3;
+    this.#ny = Math.ceil((y1 - y0) / this.#cellM) + 3;
+    this.#cellGen = new Uint32Array(this.#nx * this.#ny);
+    this.#cellSlot = new Int32Array(this.#nx * this.#ny);
   }
 
   get count(): number {
@@ -112,36 +172,212 @@ export class Pedestrians {
     return Math.round(pedestrianDensity(tMs, this.schedule) * this.#totalKm);
   }
 
-  /** Moves every walker to `tMs` and adjusts the crowd to the schedule. */
-  step(tMs: number): void {
+  /**
+   * Moves every walker to `tMs` and adjusts the crowd to the schedule. People see robots (`robots`: centres): a walker
+   * who would pass within `yieldM` of one (or of a group: robots parked side by side) steps sideways to the nearer
+   * free side, and eases back to their usual line afterwards, rather than walk into it (or stop, which would pen a
+   * robot in at a busy door).
+   */
+  step(tMs: number, robots: ReadonlyArray<{ x: number; y: number }> = []): void {
     const dtS = this.#tMs === undefined ? 0 : Math.max(0, (tMs - this.#tMs) / 1000);
     this.#tMs = tMs;
-    for (const w of this.#walkers) this.#walk(w, w.speedMps * dtS);
+    const ease = DETOUR_EASE_MPS * dtS;
+    for (const w of this.#walkers) {
+      this.#walk(w, w.speedMps * dtS);
+      w.detourM = Math.abs(w.detourM) <= ease ? 0 : w.detourM - Math.sign(w.detourM) * ease;
+    }
     const target = this.targetCount(tMs);
     while (this.#walkers.length < target) this.#walkers.push(this.#spawn());
     // The ones who leave are the oldest (they reached their lecture hall).
     if (this.#walkers.length > target) this.#walkers.splice(0, this.#walkers.length - target);
+    const n = this.#walkers.length;
+    if (this.#px.length < n) this.#grow(n);
+    for (let i = 0; i < n; i++) {
+      const w = this.#walkers[i]!;
+      this.#centre(w, i);
+      this.#place(w, i);
+    }
+    this.#robots = robots;
+    this.#buildGrid(robots);
+    if (this.#bandLo.length < robots.length) {
+      this.#bandLo = new Float64Array(robots.length);
+      this.#bandHi = new Float64Array(robots.length);
+    }
+    if (robots.length > 0) this.#yieldTo(robots);
   }
 
-  /** Current positions as circles (for ray casting and contacts). */
+  /** Walker i's position (0 ≤ i < count), as of the last step. */
+  x(i: number): number {
+    return this.#px[i]!;
+  }
+
+  y(i: number): number {
+    return this.#py[i]!;
+  }
+
+  /**
+   * Indices (ascending) of the walkers within `rangeM` of any robot given to the last `step` (where they stood then),
+   * written into `out` (cleared first); `rangeM` may be at most the grid cell (default 13 m).
+   */
+  nearRobots(rangeM: number, out: number[]): number[] {
+    out.length = 0;
+    if (rangeM > this.#cellM) throw new RangeError(`Pedestrians.nearRobots: range ${rangeM} m exceeds the grid cell ${this.#cellM} m`);
+    const gen = ++this.#stampGen;
+    const r2 = rangeM * rangeM;
+    for (const c of this.#robots) {
+      this.#forEachInCells(c.x, c.y, (i) => {
+        if (this.#stamp[i] === gen) return;
+        const dx = this.#px[i]! - c.x, dy = this.#py[i]! - c.y;
+        if (dx * dx + dy * dy <= r2) {
+          this.#stamp[i] = gen;
+          out.push(i);
+        }
+      });
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Current positions as circles (for ray casting and contacts). Allocates; the simulator uses `nearAny`. */
   circles(): Circle[] {
-    return this.#walkers.map((w) => {
-      const p = this.#pointAt(w.edge, w.alongM);
-      return { x: p.x, y: p.y, radiusM: this.radiusM };
-    });
+    const out: Circle[] = [];
+    for (let i = 0; i < this.#walkers.length; i++) out.push({ x: this.#px[i]!, y: this.#py[i]!, radiusM: this.radiusM });
+    return out;
   }
 
   /** Walkers within `rangeM` of (x, y). */
   countNear(x: number, y: number, rangeM: number): number {
     let n = 0;
     const r2 = rangeM * rangeM;
-    for (const w of this.#walkers) {
-      const p = this.#pointAt(w.edge, w.alongM);
-      const dx = p.x - x;
-      const dy = p.y - y;
+    for (let i = 0; i < this.#walkers.length; i++) {
+      const dx = this.#px[i]! - x;
+      const dy = this.#py[i]! - y;
       if (dx * dx + dy * dy <= r2) n++;
     }
     return n;
+  }
+
+  /**
+   * Each walker near a robot looks at every robot in its way at once: each blocks the lateral band within `yieldM` of
+   * its line, overlapping bands merge, and a walker inside a band moves to its nearer edge. Stepping around one robot
+   * at a time (as this once did) put walkers passing two robots parked side by side at the hub onto the other's line.
+   */
+  #yieldTo(robots: ReadonlyArray<{ x: number; y: number }>): void {
+    const ym = this.#yieldM;
+    const look2 = (ym + 2.5) * (ym + 2.5);
+    const gen = ++this.#stampGen;
+    const lo = this.#bandLo, hi = this.#bandHi;
+    for (const r of robots) {
+      this.#forEachInCells(r.x, r.y, (i) => {
+        if (this.#stamp[i] === gen) return;
+        const cx = this.#cx[i]!, cy = this.#cy[i]!;
+        // Only walkers close to this robot look at all of them (once each): most in the 3 × 3 cells are far.
+        if ((r.x - cx) * (r.x - cx) + (r.y - cy) * (r.y - cy) > look2) return;
+        this.#stamp[i] = gen;
+        const w = this.#walkers[i]!;
+        // Travel direction and its right-hand normal.
+        const ux = w.dir * this.#ux[i]!, uy = w.dir * this.#uy[i]!;
+        let bands = 0;
+        for (const o of robots) {
+          const ex = o.x - cx, ey = o.y - cy;
+          if (ex * ex + ey * ey > look2) continue;
+          // A robot up to YIELD_AHEAD_M further ahead counts too: people step aside before they are level with it.
+          const alongR = ex * ux + ey * uy;
+          if (alongR <= -ym || alongR >= ym + YIELD_AHEAD_M) continue;
+          const latR = ex * uy - ey * ux;
+          // Insertion by lower edge: a handful of robots at most.
+          let k = bands++;
+          while (k > 0 && lo[k - 1]! > latR - ym) {
+            lo[k] = lo[k - 1]!;
+            hi[k] = hi[k - 1]!;
+            k--;
+          }
+          lo[k] = latR - ym;
+          hi[k] = latR + ym;
+        }
+        if (bands === 0) return;
+        const latW = w.keepRightM + w.detourM;
+        for (let k = 0; k < bands; k++) {
+          const a = lo[k]!;
+          let b = hi[k]!;
+          while (k + 1 < bands && lo[k + 1]! < b) b = Math.max(b, hi[++k]!);
+          if (latW > a && latW < b) {
+            // A tie goes right, as people keep right.
+            w.detourM = (latW - a < b - latW ? a : b) - w.keepRightM;
+            this.#place(w, i);
+            return;
+          }
+          if (a > latW) return;
+        }
+      });
+    }
+  }
+
+  #forEachInCells(x: number, y: number, visit: (i: number) => void): void {
+    const cx = Math.floor((x - this.#ox) / this.#cellM), cy = Math.floor((y - this.#oy) / this.#cellM);
+    for (let j = Math.max(0, cy - 1); j <= Math.min(this.#ny - 1, cy + 1); j++) {
+      for (let i = Math.max(0, cx - 1); i <= Math.min(this.#nx - 1, cx + 1); i++) {
+        const c = j * this.#nx + i;
+        if (this.#cellGen[c] !== this.#gridGen) continue;
+        const slot = this.#cellSlot[c]!;
+        for (let k = this.#slotStart[slot]!; k < this.#slotStart[slot + 1]!; k++) visit(this.#slotItems[k]!);
+      }
+    }
+  }
+
+  /** Gives the 3 × 3 cells around each robot a slot, then counting-sorts the walkers in those cells by slot. */
+  #buildGrid(robots: ReadonlyArray<{ x: number; y: number }>): void {
+    const gen = ++this.#gridGen;
+    let slots = 0;
+    for (const r of robots) {
+      const cx = Math.floor((r.x - this.#ox) / this.#cellM), cy = Math.floor((r.y - this.#oy) / this.#cellM);
+      for (let j = Math.max(0, cy - 1); j <= Math.min(this.#ny - 1, cy + 1); j++) {
+        for (let i = Math.max(0, cx - 1); i <= Math.min(this.#nx - 1, cx + 1); i++) {
+          const c = j * this.#nx + i;
+          if (this.#cellGen[c] === gen) continue;
+          this.#cellGen[c] = gen;
+          this.#cellSlot[c] = slots++;
+        }
+      }
+    }
+    if (this.#slotStart.length < slots + 2) this.#slotStart = new Int32Array(2 * slots + 2);
+    const start = this.#slotStart;
+    start.fill(0, 0, slots + 2);
+    const n = this.#walkers.length;
+    for (let i = 0; i < n; i++) {
+      let slot = -1;
+      const cx = Math.floor((this.#px[i]! - this.#ox) / this.#cellM), cy = Math.floor((this.#py[i]! - this.#oy) / this.#cellM);
+      if (cx >= 0 && cy >= 0 && cx < this.#nx && cy < this.#ny) {
+        const c = cy * this.#nx + cx;
+        if (this.#cellGen[c] === gen) slot = this.#cellSlot[c]!;
+      }
+      this.#slotOf[i] = slot;
+      if (slot >= 0) start[slot + 2]!++;
+    }
+    // start[s + 1] becomes the first item of slot s; filling advances it to the first item of slot s + 1.
+    for (let k = 2; k < slots + 2; k++) start[k]! += start[k - 1]!;
+    for (let i = 0; i < n; i++) {
+      const slot = this.#slotOf[i]!;
+      if (slot >= 0) this.#slotItems[start[slot + 1]!++] = i;
+    }
+  }
+
+  #grow(n: number): void {
+    const cap = Math.max(n, 2 * this.#px.length);
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.#cx = grow(this.#cx);
+    this.#cy = grow(this.#cy);
+    this.#ux = grow(this.#ux);
+    this.#uy = grow(this.#uy);
+    this.#px = grow(this.#px);
+    this.#py = grow(this.#py);
+    this.#slotItems = new Int32Array(cap);
+    this.#slotOf = new Int32Array(cap);
+    this.#stamp = new Uint32Array(cap);
+    this.#stampGen = 0;
   }
 
   #spawn(): Walker {
@@ -158,6 +394,10 @@ export class Pedestrians {
       alongM: this.#random.next() * this.#g.edgeLengthM[lo]!,
       dir: this.#random.chance(0.5) ? 1 : -1,
       speedMps: this.#random.uniform(1.0, 1.6),
+      keepRightM: this.#random.uniform(this.#keepRight.min, this.#keepRight.max),
+      detourM: 0,
+      seg: this.#g.geomOffset[lo]!,
+      segStartM: 0,
     };
   }
 
@@ -192,24 +432,56 @@ export class Pedestrians {
       w.edge = next;
       w.dir = g.edgeFrom[next] === node ? 1 : -1;
       w.alongM = w.dir === 1 ? 0 : g.edgeLengthM[next]!;
+      w.seg = g.geomOffset[next]!;
+      w.segStartM = 0;
     }
   }
 
-  #pointAt(edge: number, alongM: number): { x: number; y: number } {
+  /** Walker i's centre-line point and the edge direction there, into the typed arrays; moves its segment hint. */
+  #centre(w: Walker, i: number): void {
     const g = this.#g;
-    const a = g.geomOffset[edge]!;
-    const b = g.geomOffset[edge + 1]!;
-    let left = alongM;
-    for (let i = a + 1; i < b; i++) {
-      const dx = g.geomX[i]! - g.geomX[i - 1]!;
-      const dy = g.geomY[i]! - g.geomY[i - 1]!;
-      const seg = Math.hypot(dx, dy);
-      if (left <= seg || i === b - 1) {
-        const f = seg > 0 ? Math.min(1, left / seg) : 0;
-        return { x: g.geomX[i - 1]! + f * dx, y: g.geomY[i - 1]! + f * dy };
-      }
-      left -= seg;
+    const a = g.geomOffset[w.edge]!;
+    const b = g.geomOffset[w.edge + 1]!;
+    if (b - a < 2) {
+      this.#cx[i] = g.geomX[a]!;
+      this.#cy[i] = g.geomY[a]!;
+      this.#ux[i] = 1;
+      this.#uy[i] = 0;
+      return;
     }
-    return { x: g.geomX[a]!, y: g.geomY[a]! };
+    // The hint is the geometry segment [seg, seg+1] starting segStartM along the edge; walkers move a little per step.
+    let k = w.seg < a || w.seg >= b - 1 ? a : w.seg;
+    let s0 = k === w.seg ? w.segStartM : 0;
+    while (k > a && w.alongM < s0) {
+      k--;
+      s0 -= Math.hypot(g.geomX[k + 1]! - g.geomX[k]!, g.geomY[k + 1]! - g.geomY[k]!);
+    }
+    let len = Math.hypot(g.geomX[k + 1]! - g.geomX[k]!, g.geomY[k + 1]! - g.geomY[k]!);
+    while (k < b - 2 && w.alongM > s0 + len) {
+      s0 += len;
+      k++;
+      len = Math.hypot(g.geomX[k + 1]! - g.geomX[k]!, g.geomY[k + 1]! - g.geomY[k]!);
+    }
+    w.seg = k;
+    w.segStartM = s0;
+    const dx = g.geomX[k + 1]! - g.geomX[k]!, dy = g.geomY[k + 1]! - g.geomY[k]!;
+    const f = len > 0 ? Math.min(1, Math.max(0, (w.alongM - s0) / len)) : 0;
+    this.#cx[i] = g.geomX[k]! + f * dx;
+    this.#cy[i] = g.geomY[k]! + f * dy;
+    this.#ux[i] = len > 0 ? dx / len : 1;
+    this.#uy[i] = len > 0 ? dy / len : 0;
+  }
+
+  /** Walker i's position: the centre-line point shifted right of their direction of travel (edge's right going forward). */
+  #place(w: Walker, i: number): void {
+    const right = w.dir * (w.keepRightM + w.detourM);
+    this.#px[i] = this.#cx[i]! + right * this.#uy[i]!;
+    this.#py[i] = this.#cy[i]! - right * this.#ux[i]!;
   }
 }
+
+/** How far beyond `yieldM` ahead a walker starts stepping around a robot, m. */
+const YIELD_AHEAD_M = 1.5;
+
+/** How fast a walker drifts back to their usual line after passing a robot, m/s. */
+const DETOUR_EASE_MPS = 0.5;

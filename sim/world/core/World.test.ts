@@ -16,6 +16,7 @@ describe('World', () => {
     expect(world.metrics.nearMisses).toBe(1); // they came within 0.3 m before touching
     const hit = world.events.find((e) => e.gapM <= 0)!;
     expect(hit).toMatchObject({ robotId: 'a', kind: 'robot', otherId: 'b' });
+    expect(hit.robotSpeedMps).toBeCloseTo(1, 6); // both drove into each other at full speed
     // Touching when the fronts meet: 6 m apart minus two half-lengths, after the 1 s ramp, closing at 2 m/s.
     const closeS = 1 + (6 - 0.7 - 2 * 0.5) / 2;
     expect(hit.timeMs / 1000).toBeGreaterThan(closeS - 0.1);
@@ -36,6 +37,20 @@ describe('World', () => {
     // The front reaches x = 10 when the centre is at 9.65 (a few cm earlier: the covering circles round the corners).
     expect(r.truth.x).toBeGreaterThan(9.6);
     expect(wall.timeMs).toBeGreaterThan(0);
+  });
+
+  it('records the robot standing when a pedestrian walks into it from behind', () => {
+    const world = new World({ seed: 4 });
+    world.addRobot({ id: 'r', start: { x: 0, y: 0, theta: 0 } });
+    const p = { id: 3, x: -3, y: 0.1, radiusM: 0.3 };
+    world.pedestrians.push(p);
+    for (let k = 0; k < 40; k++) {
+      p.x += 1.2 * world.dtS;
+      world.step();
+    }
+    const hit = world.events.find((e) => e.gapM <= 0)!;
+    expect(hit).toMatchObject({ robotId: 'r', kind: 'pedestrian', otherId: 3, robotSpeedMps: 0 });
+    expect(world.metrics.collisionsByKind.pedestrian).toBe(1);
   });
 
   it('measures the gap between rotated rectangles', () => {

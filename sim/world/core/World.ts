@@ -38,6 +38,11 @@ export interface ContactEvent {
   otherId?: string | number;
   /** Gap at the event, m (≤ 0 for a collision). */
   gapM: number;
+  /**
+   * The robot's true speed at the event, m/s: about 0 when something moved into a standing robot (a pedestrian from
+   * behind), so a report can tell those contacts from ones the robot drove into. Both are collisions.
+   */
+  robotSpeedMps: number;
 }
 
 export interface WorldMetrics {
@@ -131,14 +136,14 @@ export class World {
       const r = robots[i]!;
       const pose = r.truth;
       const reach = circumscribedRadius(r.footprint) + this.nearMissM;
-      if (footprintHitsObstacles(pose, r.footprint, this.source)) this.#record(contact, `${r.id}|o`, r.id, 'obstacle', undefined, 0);
+      if (footprintHitsObstacles(pose, r.footprint, this.source)) this.#record(contact, `${r.id}|o`, r, 'obstacle', undefined, 0);
       for (const p of this.pedestrians) {
         const dx = p.x - pose.x;
         const dy = p.y - pose.y;
         const lim = reach + p.radiusM;
         if (dx * dx + dy * dy > lim * lim) continue;
         const gap = footprintCircleGap(pose, r.footprint, p);
-        this.#classify(contact, near, `${r.id}|p${p.id}`, r.id, 'pedestrian', p.id, gap);
+        this.#classify(contact, near, `${r.id}|p${p.id}`, r, 'pedestrian', p.id, gap);
       }
       for (let j = i + 1; j < robots.length; j++) {
         const o = robots[j]!;
@@ -147,30 +152,32 @@ export class World {
         const dy = o.truth.y - pose.y;
         if (dx * dx + dy * dy > lim * lim) continue;
         const gap = footprintGap(pose, r.footprint, o.truth, o.footprint);
-        this.#classify(contact, near, `${r.id}|r${o.id}`, r.id, 'robot', o.id, gap);
+        this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
       }
     }
     this.#inContact = contact;
     this.#inNearMiss = near;
   }
 
-  #classify(contact: Set<string>, near: Set<string>, key: string, robotId: string, kind: ContactKind, otherId: string | number, gap: number): void {
-    if (gap <= 0) this.#record(contact, key, robotId, kind, otherId, gap);
+  #classify(contact: Set<string>, near: Set<string>, key: string, r: RobotBody, kind: ContactKind, otherId: string | number, gap: number): void {
+    if (gap <= 0) this.#record(contact, key, r, kind, otherId, gap);
     else if (gap <= this.nearMissM) {
       near.add(key);
       if (!this.#inNearMiss.has(key) && !this.#inContact.has(key)) {
         this.metrics.nearMisses++;
-        this.#event({ timeMs: this.#timeMs, robotId, kind, otherId, gapM: gap });
+        this.#event({ timeMs: this.#timeMs, robotId: r.id, kind, otherId, gapM: gap, robotSpeedMps: Math.abs(r.truth.vMps) });
       }
     }
   }
 
-  #record(contact: Set<string>, key: string, robotId: string, kind: ContactKind, otherId: string | number | undefined, gap: number): void {
+  #record(contact: Set<string>, key: string, r: RobotBody, kind: ContactKind, otherId: string | number | undefined, gap: number): void {
     contact.add(key);
     if (this.#inContact.has(key)) return;
     this.metrics.collisions++;
     this.metrics.collisionsByKind[kind]++;
-    this.#event(otherId === undefined ? { timeMs: this.#timeMs, robotId, kind, gapM: gap } : { timeMs: this.#timeMs, robotId, kind, otherId, gapM: gap });
+    const e: ContactEvent = { timeMs: this.#timeMs, robotId: r.id, kind, gapM: gap, robotSpeedMps: Math.abs(r.truth.vMps) };
+    if (otherId !== undefined) e.otherId = otherId;
+    this.#event(e);
   }
 
   #event(e: ContactEvent): void {

@@ -1,0 +1,123 @@
+/**
+ * The robots of a full-fidelity campus day, as `runDay` sees them: it builds them after the fleet side has started,
+ * samples them like its fleet-fidelity robots, and at the end asks for the ground truth (contacts, localization and
+ * cross-track errors, true distance) to go into the day's record. One shard on the caller's thread (`workers` 0) or
+ * worker-thread shards in lock-step (`FullFidelityDayShards`).
+ */
+import type { Clock } from '../../clock/index.ts';
+import type { CampusMap, Pose2, Vec2 } from '../../maps/index.ts';
+import type { KeypadResult, MapPose } from '../../robot/mission/index.ts';
+import type { MessageTransport } from '../../transport/index.ts';
+import type { ContactSummary, DayRecorder } from '../report/index.ts';
+import type { BatteryModel } from '../runner/core/SimBattery.ts';
+import type { SimRobotActivity, SimRobotHooks } from '../runner/SimRobot.ts';
+import { bodyBattery } from './bodyBattery.ts';
+import { bridgedCampus } from './bridgedCampus.ts';
+import { createFullFidelityFleet, parkingPoses, type FullFidelityFleet, type FullFidelityStats } from './FullFidelityFleet.ts';
+import type { RobotTruth } from './adapters/dayShardProtocol.ts';
+
+/** What runDay reads of a robot (the fleet-fidelity SimRobot offers the same). */
+export interface DayRobot {
+  readonly serial: string;
+  activity(): SimRobotActivity;
+  readonly motion: { poseNow(): MapPose };
+  readonly battery: { pctAt(tMs: number): number; readonly usedWh: number };
+  enterCode(code: string, parcelId?: string): { result: KeypadResult; attemptsLeft?: number };
+  reportBattery(): void;
+}
+
+export interface FullFidelityDayOptions {
+  campus: CampusMap;
+  clock: Clock;
+  seed: number;
+  serials: readonly string[];
+  /** Graph node the robots park around at boot (the hub). */
+  parkNode: number;
+  docks: readonly Vec2[];
+  manufacturer: string;
+  compartments: number;
+  loadPerParcelS: number;
+  takeParcelS: number;
+  /** The fleet side's battery model; the bodies get the same capacity, draws and charger. */
+  battery: BatteryModel;
+  statePeriodMs: number;
+  visualizationPeriodMs: number;
+  /** Cruise speed the controller aims for, m/s (the fleet side plans with the same). */
+  speedMps: number;
+  transportOf: (serial: string) => MessageTransport;
+  hooks: SimRobotHooks;
+}
+
+export interface FullFidelityDay {
+  readonly robots: readonly DayRobot[];
+  /** Writes ground truth (contacts, errors, true distance) into the record's robot totals; returns the pooled figures. */
+  finish(recorder: DayRecorder): FullFidelityStats;
+  stop(): Promise<void>;
+}
+
+/** All robots on the caller's thread and clock (one shard). */
+export async function startFullFidelityDay(o: FullFidelityDayOptions): Promise<FullFidelityDay> {
+  // Robots and world on the campus with its bridges and passages open (the fleet side keeps the map as it is).
+  const { campus } = bridgedCampus(o.campus);
+  const starts = dayParking(campus, o.parkNode, o.serials.length);
+  if (starts.length < o.serials.length) throw new RangeError(`full fidelity: only ${starts.length} parking poses around the hub for ${o.serials.length} robots`);
+  const fleet = await createDayFleet({ ...o, campus }, starts);
+  return {
+    robots: fleet.robots,
+    finish(recorder) {
+      writeTruth(recorder, robotTruth(fleet), fleet.world.metrics, fleet.events);
+      return fleet.stats();
+    },
+    stop: () => fleet.stop(),
+  };
+}
+
+/**
+ * Where the day's robots boot: packed around the hub (1.2 m apart along the footways, three abreast across them, 0.9 m apart),
+ * because the fleet only hands trips to robots within 10 m of the hub (`DispatchLoop` hubRadiusM).
+ */
+export function dayParking(campus: CampusMap, hubNode: number, count: number): Pose2[] {
+  return parkingPoses(campus, hubNode, count, 1.2, 0.8, { lanesM: [0, 0.9, -0.9], apartM: 0.9 });
+}
+
+/** The day's robots on `o.campus` (already bridged), robot i booting at `starts[i]`. Shards call this too. */
+export function createDayFleet(o: Omit<FullFidelityDayOptions, 'parkNode'>, starts: readonly Pose2[]): Promise<FullFidelityFleet> {
+  return createFullFidelityFleet({
+    campus: o.campus, clock: o.clock, seed: o.seed, serials: o.serials, startOf: (_s, i) => starts[i]!, manufacturer: o.manufacturer,
+    compartments: o.compartments, loadPerParcelS: o.loadPerParcelS, takeParcelS: o.takeParcelS, docks: o.docks,
+    transportOf: o.transportOf, statePeriodMs: o.statePeriodMs, visualizationPeriodMs: o.visualizationPeriodMs, hooks: o.hooks,
+    body: { battery: bodyBattery(o.battery) },
+    // Blocked within 8 m of a goal counts as there (the hub is crowded with parked robots; the fleet counts 10 m).
+    params: { controller: { desired_speed_mps: o.speedMps, goal_blocked_tolerance_m: 8 } },
+  });
+}
+
+/** Each robot's ground truth, as plain numbers (they cross threads). */
+export function robotTruth(fleet: FullFidelityFleet): RobotTruth[] {
+  return fleet.robots.map((r) => {
+    const s = r.truth.sums();
+    return {
+      serial: r.serial, distanceM: r.body.distanceM, collisions: r.contacts.collisions, nearMisses: r.contacts.nearMisses,
+      poses: s.poses, sumSqM2: s.sumSqM2, ctN: s.ctN, ctSumSqM2: s.ctSumSqM2,
+    };
+  });
+}
+
+/** Ground truth into the record: true distance, contacts, localization RMSE and cross-track RMS per robot. */
+export function writeTruth(
+  recorder: DayRecorder, truth: readonly RobotTruth[], contacts: ContactSummary,
+  events: ReadonlyArray<{ timeMs: number; robotId: string; kind: string; gapM: number }>,
+): void {
+  for (const r of truth) {
+    const t = recorder.robot(r.serial);
+    t.distanceM = r.distanceM;
+    t.collisions = r.collisions;
+    t.nearMisses = r.nearMisses;
+    t.locSamples = r.poses;
+    t.locRmseM = r.poses > 0 ? Math.sqrt(r.sumSqM2 / r.poses) : null;
+    t.crossTrackSamples = r.ctN;
+    t.crossTrackRmsM = r.ctN > 0 ? Math.sqrt(r.ctSumSqM2 / r.ctN) : null;
+  }
+  recorder.setContacts(contacts);
+  for (const e of events) recorder.event({ tMs: e.timeMs, kind: e.gapM <= 0 ? `collision:${e.kind}` : `near-miss:${e.kind}`, serial: e.robotId });
+}
