@@ -5,21 +5,31 @@
  * to the motors) at `control_rate_hz` on the node's clock, and `controller/status` on every change.
  */
 import {
+  applyPoseCorrection,
   createAvoidanceState,
+  createPoseCorrection,
   createPurePursuitOutput,
   createPurePursuitState,
   createTrackedPath,
   defaultAvoidanceParams,
+  defaultPoseCorrectionParams,
   defaultPurePursuitParams,
+  poseCorrectionBetween,
+  projectOntoPath,
+  createPathProjection,
   purePursuitStep,
   updateAvoidance,
+  updatePoseCorrection,
   type AvoidanceParams,
   type AvoidanceState,
+  type PoseCorrection,
+  type PoseCorrectionParams,
   type PurePursuitParams,
   type PurePursuitState,
   type TrackedPath,
 } from '../controller/core/index.ts';
 import type { LaserScanData } from '../localization/core/index.ts';
+import type { Pose2 } from '../../maps/core/types.ts';
 import {
   LifecycleNode,
   declareParams,
@@ -34,7 +44,7 @@ import {
   type RosTimer,
   type Subscription,
 } from '../ros/index.ts';
-import { createPoseEstimate, fromLaserScan, fromPath, fromPoseWithCovariance, toTwist } from './convert.ts';
+import { createPoseEstimate, fromLaserScan, fromOdometry, fromPath, fromPoseWithCovariance, toTwist, type OdometryReading } from './convert.ts';
 import { TOPICS, type ControllerStatus, type ReplanRequest } from './topics.ts';
 
 
@@ -64,18 +74,42 @@ export const controllerParams = defineParams({
     description: 'No progress along the path for this long (turning on the spot, edging back and forth): drop the avoidance offset and ask for a re-plan',
     validate: inRange.positive,
   },
+  smoothingTimeConstantS: {
+    name: 'pose_smoothing.time_constant_s', type: 'double', default: defaultPoseCorrectionParams.timeConstantS, unit: 's',
+    description: 'Track odometry carried into the map frame by a correction that lags the localization estimate by this (0: track the estimate itself)',
+    validate: inRange.nonNegative,
+  },
+  smoothingMaxRateMps: {
+    name: 'pose_smoothing.max_rate_mps', type: 'double', default: defaultPoseCorrectionParams.maxRateMps, unit: 'm/s',
+    description: 'Fastest the tracked position is pulled towards the estimate', validate: inRange.positive,
+  },
+  smoothingMaxRateRps: {
+    name: 'pose_smoothing.max_rate_rps', type: 'double', default: defaultPoseCorrectionParams.maxRateRps, unit: 'rad/s',
+    description: 'Fastest the tracked heading is turned towards the estimate', validate: inRange.positive,
+  },
+  smoothingSnapM: {
+    name: 'pose_smoothing.snap_distance_m', type: 'double', default: defaultPoseCorrectionParams.snapDistanceM, unit: 'm',
+    description: 'A gap to the estimate beyond this (start-up, re-localization) is taken at once', validate: inRange.positive,
+  },
   scanTimeoutS: { name: 'scan_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A scan older than this is ignored by avoidance', validate: inRange.positive },
 });
 
 /** Progress along the path that counts as moving on, m. */
 const STALL_PROGRESS_M = 0.5;
+/** Odometry readings kept to pair each pose with the odometry of its stamp (odometry runs at the pose's rate). */
+const ODOM_HISTORY = 8;
 
 export interface ControllerMetrics {
   ticks: number;
-  /** Σ cross-track² and samples, over ticks tracking a clear path (no deliberate avoidance offset), m². */
+  /**
+   * Σ cross-track² and samples, over ticks tracking a clear path (no deliberate avoidance offset), m², of the pose
+   * the controller tracks (odometry through the smoothed correction).
+   */
   crossTrackSumSq: number;
   crossTrackSamples: number;
   crossTrackMaxM: number;
+  /** Σ cross-track² of the localization estimate itself over the same ticks, m². */
+  estimateCrossTrackSumSq: number;
   arrivals: number;
   replanRequests: number;
   blockedTicks: number;
@@ -86,7 +120,7 @@ export interface ControllerMetrics {
 export class ControllerNode {
   readonly lifecycle: LifecycleNode;
   readonly metrics: ControllerMetrics = {
-    ticks: 0, crossTrackSumSq: 0, crossTrackSamples: 0, crossTrackMaxM: 0, arrivals: 0, replanRequests: 0, blockedTicks: 0, stalls: 0,
+    ticks: 0, crossTrackSumSq: 0, crossTrackSamples: 0, crossTrackMaxM: 0, estimateCrossTrackSumSq: 0, arrivals: 0, replanRequests: 0, blockedTicks: 0, stalls: 0,
   };
   readonly #node: RosNode;
   #params: ParamsHandle<typeof controllerParams> | undefined;
@@ -100,6 +134,16 @@ export class ControllerNode {
   readonly #cmd = makeTwist();
   readonly #pose = createPoseEstimate();
   #poseMs = Number.NEGATIVE_INFINITY;
+  #pc: PoseCorrectionParams = { ...defaultPoseCorrectionParams };
+  /** Recent odometry, a ring; `#odomCount` readings so far. */
+  readonly #odom: OdometryReading[] = Array.from({ length: ODOM_HISTORY }, () => ({ x: 0, y: 0, theta: 0, vMps: 0, omegaRps: 0, timeMs: 0 }));
+  #odomCount = 0;
+  /** map→odom from the latest pose and the odometry of its stamp, and the smoothed one the controller tracks with. */
+  readonly #rawCorrection = createPoseCorrection();
+  #smoothCorrection: PoseCorrection = createPoseCorrection();
+  readonly #target: Pose2 = { x: 0, y: 0, theta: 0 };
+  readonly #tracked: Pose2 = { x: 0, y: 0, theta: 0 };
+  readonly #estProj = createPathProjection();
   readonly #scan: LaserScanData = { ranges: [], angleMinRad: 0, angleIncrementRad: 0, rangeMinM: 0, rangeMaxM: 0 };
   #scanMs = Number.NEGATIVE_INFINITY;
   #path: TrackedPath | undefined;
@@ -131,10 +175,16 @@ export class ControllerNode {
     return this.#lastStatus;
   }
 
-  /** Cross-track RMS of the controller against its path so far, m (NaN before any sample). */
+  /** Cross-track RMS of the pose the controller tracks against its path so far, m (NaN before any sample). */
   crossTrackRmsM(): number {
     const m = this.metrics;
     return Math.sqrt(m.crossTrackSumSq / m.crossTrackSamples);
+  }
+
+  /** Cross-track RMS of the localization estimate against the path over the same ticks, m (NaN before any sample). */
+  estimateCrossTrackRmsM(): number {
+    const m = this.metrics;
+    return Math.sqrt(m.estimateCrossTrackSumSq / m.crossTrackSamples);
   }
 
   #configure(): void {
@@ -151,6 +201,12 @@ export class ControllerNode {
       node.createSubscription('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose, (m) => {
         fromPoseWithCovariance(m, this.#pose);
         this.#poseMs = this.#pose.timeMs;
+        const odom = this.#odomAt(this.#poseMs);
+        if (odom !== undefined) poseCorrectionBetween(this.#pose.pose, odom, this.#rawCorrection);
+      }),
+      node.createSubscription('nav_msgs/msg/Odometry', TOPICS.odom, (m) => {
+        fromOdometry(m, this.#odom[this.#odomCount % ODOM_HISTORY]!);
+        this.#odomCount++;
       }),
       node.createSubscription('sensor_msgs/msg/LaserScan', TOPICS.scan, (m) => {
         fromLaserScan(m, this.#scan);
@@ -160,6 +216,7 @@ export class ControllerNode {
         this.#goalMs = stampToMs(m.header.stamp);
         this.#state = createPurePursuitState();
         this.#avoid = createAvoidanceState();
+        this.#estProj.segmentIndex = 0;
         this.#replanSent = false;
         this.#progress = { sM: Number.NEGATIVE_INFINITY, atMs: this.#node.getClock().now() };
         this.#path = m.poses.length === 0 ? undefined : createTrackedPath(fromPath(m));
@@ -188,6 +245,37 @@ export class ControllerNode {
       passingSpeedMps: p.passingSpeedMps,
       blockedTimeoutS: p.blockedTimeoutS,
     };
+    this.#pc = {
+      timeConstantS: p.smoothingTimeConstantS,
+      maxRateMps: p.smoothingMaxRateMps,
+      maxRateRps: p.smoothingMaxRateRps,
+      snapDistanceM: p.smoothingSnapM,
+    };
+  }
+
+  /** The odometry reading of stamp `timeMs` (else the newest before it), if still held. */
+  #odomAt(timeMs: number): OdometryReading | undefined {
+    let best: OdometryReading | undefined;
+    for (let k = 1; k <= Math.min(this.#odomCount, ODOM_HISTORY); k++) {
+      const o = this.#odom[(this.#odomCount - k) % ODOM_HISTORY]!;
+      if (o.timeMs <= timeMs) {
+        best = o;
+        break;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The pose to track this tick: the newest odometry through the smoothed correction, which creeps towards the
+   * latest estimate (so a correction moves the path under the robot gradually rather than jerking it). Without
+   * odometry, or with smoothing off, the estimate itself.
+   */
+  #trackedPose(dtS: number): Pose2 {
+    if (this.#odomCount === 0 || !this.#rawCorrection.initialized || this.#pc.timeConstantS === 0) return this.#pose.pose;
+    const odom = this.#odom[(this.#odomCount - 1) % ODOM_HISTORY]!;
+    applyPoseCorrection(this.#rawCorrection, odom, this.#target);
+    return updatePoseCorrection(this.#smoothCorrection, odom, this.#target, dtS, this.#pc, this.#tracked);
   }
 
   #activate(): void {
@@ -212,7 +300,7 @@ export class ControllerNode {
       return;
     }
     const dtS = 1 / p.controlRateHz;
-    const pose = this.#pose.pose;
+    const pose = this.#trackedPose(dtS);
     const avoid = this.#avoid;
     if (now - this.#scanMs <= p.scanTimeoutS * 1000) {
       updateAvoidance(path, this.#state.segmentIndex, pose, this.#scan, dtS, avoid, this.#ap);
@@ -255,6 +343,9 @@ export class ControllerNode {
     if (out.mode === 'tracking' && avoid.status === 'clear' && Math.abs(avoid.lateralOffsetM) < 1e-6) {
       const e = out.crossTrackM;
       this.metrics.crossTrackSumSq += e * e;
+      const est = this.#pose.pose;
+      const ee = projectOntoPath(path, est.x, est.y, this.#estProj.segmentIndex, this.#pp.progressWindowM, this.#estProj).lateralM;
+      this.metrics.estimateCrossTrackSumSq += ee * ee;
       this.metrics.crossTrackSamples++;
       if (Math.abs(e) > this.metrics.crossTrackMaxM) this.metrics.crossTrackMaxM = Math.abs(e);
     }
@@ -317,5 +408,8 @@ export class ControllerNode {
     this.#subs = [];
     this.#params?.dispose();
     this.#path = undefined;
+    this.#odomCount = 0;
+    this.#rawCorrection.initialized = false;
+    this.#smoothCorrection = createPoseCorrection();
   }
 }

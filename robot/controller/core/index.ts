@@ -25,3 +25,11 @@ export type {
 } from './purePursuit.ts';
 export { createAvoidanceState, defaultAvoidanceParams, updateAvoidance, validateAvoidanceParams } from './localAvoidance.ts';
 export type { AvoidanceParams, AvoidanceState, AvoidanceStatus } from './localAvoidance.ts';
+export {
+  applyPoseCorrection,
+  createPoseCorrection,
+  defaultPoseCorrectionParams,
+  poseCorrectionBetween,
+  updatePoseCorrection,
+} from './poseCorrection.ts';
+export type { PoseCorrection, PoseCorrectionParams } from './poseCorrection.ts';
