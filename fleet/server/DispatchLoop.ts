@@ -22,7 +22,7 @@ import { ParcelNotFoundError, ParcelTransitionError, type Parcel, type ParcelEve
 import type { Store } from '../store/index.ts';
 import type { FleetTracker, ParcelEvent as TrackedEvent, RobotView } from '../tracking/index.ts';
 import type { CampusModel } from './CampusModel.ts';
-import { buildMoveOrder, buildReturnOrder, buildTripOrder } from './core/buildTripOrder.ts';
+import { buildMoveOrder, buildReturnOrder, buildTripOrder, type OrderPlace } from './core/buildTripOrder.ts';
 import { DockRepository, type BayOccupancy } from './repos/DockRepository.ts';
 import type { OverrideRepository } from './repos/OverrideRepository.ts';
 import type { TripRecord, TripRepository, TripSummary } from './repos/TripRepository.ts';
@@ -46,6 +46,13 @@ export interface DispatchLoopOptions {
   waitForRecipientS?: number;
   /** A robot within this distance of the hub node, idle, with no trip, is available at the hub. Default 10 m. */
   hubRadiusM?: number;
+  /**
+   * Each robot's own waiting spot at the hub (serial → position in the campus frame), off the footway: its trips,
+   * returns and trips back from a charging bay end there, and a robot standing at it counts as at the hub even beyond
+   * hubRadiusM. Spots must be distinct; a robot without one ends at the hub node as before. Default none (also
+   * `setHubSpots`).
+   */
+  hubSpots?: ReadonlyMap<string, { x: number; y: number }>;
   /** After a robot refuses a trip order, it gets no new trip for this long. Default 60 s. */
   rejectionCooldownMs?: number;
   /** Robot energy model for the planner's battery check. */
@@ -134,6 +141,7 @@ export class DispatchLoop {
   #unsubscribe: Array<() => void> = [];
   #stopped = false;
   #rejectedUntil = new Map<string, number>();
+  #hubSpots: ReadonlyMap<string, { x: number; y: number }>;
   readonly #docks: DockRepository;
   readonly #newId: (prefix: 'T' | 'C' | 'L') => string;
   readonly #charging: ChargingConfig;
@@ -148,6 +156,7 @@ export class DispatchLoop {
 
   constructor(options: DispatchLoopOptions) {
     this.#o = options;
+    this.#hubSpots = options.hubSpots ?? new Map();
     this.#docks = options.docks ?? new DockRepository(options.store);
     this.#newId = options.newId ?? ((prefix) => `${prefix}-${randomBytes(6).toString('hex').toUpperCase()}`);
     this.#charging = { ...defaultChargingConfig, ...options.charging };
@@ -167,6 +176,36 @@ export class DispatchLoop {
       recovered: m.counter('fleet_dispatch_recovered_parcels_total', 'Parcels requeued after their robot was recovered'),
       rejected: m.counter('fleet_dispatch_orders_refused_total', 'Trip orders a robot refused (its parcels re-queued)'),
     };
+  }
+
+  /**
+   * Gives each robot its own waiting spot at the hub (see DispatchLoopOptions.hubSpots), for callers that learn the
+   * spots after the server started (the simulator places its robots then). Two robots on one spot throw.
+   */
+  setHubSpots(spots: ReadonlyMap<string, { x: number; y: number }>): void {
+    const taken = new Set<string>();
+    for (const [serial, p] of spots) {
+      const key = `${Math.round(p.x * 100)},${Math.round(p.y * 100)}`;
+      if (taken.has(key)) throw new RangeError(`setHubSpots: robot ${serial} shares its hub spot (${p.x}, ${p.y}) with another robot`);
+      taken.add(key);
+    }
+    this.#hubSpots = new Map(spots);
+  }
+
+  /** Where a robot waits at the hub: its own spot (the hub's node id, the spot's position), else the hub itself. */
+  #hubOf(serial: string): OrderPlace {
+    const hub = this.#o.campus.orderPlace(this.#o.campus.hub.id)!;
+    const spot = this.#hubSpots.get(serial);
+    return spot === undefined ? hub : { ...hub, x: spot.x, y: spot.y };
+  }
+
+  /** How far from the hub node a robot may stand when an order starts there: the hub radius, or out to its spot. */
+  #hubDeviationOf(serial: string): number {
+    const r = this.#o.hubRadiusM ?? 10;
+    const spot = this.#hubSpots.get(serial);
+    if (spot === undefined) return r;
+    const hub = this.#o.campus.orderPlace(this.#o.campus.hub.id)!;
+    return Math.max(r, Math.hypot(spot.x - hub.x, spot.y - hub.y) + 2);
   }
 
   /** Resumes trips in progress (re-registers their orders, sends planned ones), follows the tracker, starts the timer. */
@@ -339,7 +378,8 @@ export class DispatchLoop {
         const codes = new Map<string, CodeHash>([...hashes].map(([id, h]) => [id, h.hash]));
         const hub = campus.orderPlace(campus.hub.id)!;
         const order = buildTripOrder({
-          orderId: trip.orderId, mapId: campus.mapId, hub, codes, hubDeviationM: this.#o.hubRadiusM ?? 10,
+          orderId: trip.orderId, mapId: campus.mapId, hub, codes, hubDeviationM: this.#hubDeviationOf(trip.robotSerial),
+          ...(this.#hubSpots.has(trip.robotSerial) ? { end: this.#hubOf(trip.robotSerial) } : {}),
           waitForRecipientS: this.#o.waitForRecipientS ?? 600,
           stops: trip.stops.map((s) => ({
             place: campus.orderPlace(s.place)!,
@@ -385,7 +425,7 @@ export class DispatchLoop {
     if (parcels.length === 0) return;
     const { campus } = this.#o;
     const order = buildReturnOrder({
-      orderId: `${trip.orderId}-ret`, mapId: campus.mapId, hub: campus.orderPlace(campus.hub.id)!, hubDeviationM: this.#o.hubRadiusM ?? 10, parcels,
+      orderId: `${trip.orderId}-ret`, mapId: campus.mapId, hub: this.#hubOf(trip.robotSerial), hubDeviationM: this.#hubDeviationOf(trip.robotSerial), parcels,
     });
     try {
       await this.#o.tracker.sendOrder(trip.robotSerial, order);
@@ -604,7 +644,7 @@ export class DispatchLoop {
       } else {
         const orderId = this.#newId('L');
         try {
-          await tracker.sendOrder(view.serial, buildMoveOrder({ orderId, mapId: campus.mapId, from: dock, to: hub, fromDeviationM: deviationM }));
+          await tracker.sendOrder(view.serial, buildMoveOrder({ orderId, mapId: campus.mapId, from: dock, to: this.#hubOf(view.serial), fromDeviationM: deviationM }));
           await this.#docks.release(store, view.serial);
           this.#m.orders.inc({ kind: 'from_dock' });
           this.#log.info('robot leaves its charging bay', { robot: view.serial, bay: bay.bayId, batteryPct: view.batteryPct });
@@ -657,7 +697,7 @@ export class DispatchLoop {
         if (!(await this.#docks.reserve(store, d.dockId, d.serial, orderId, now))) continue;
         offLimits.add(d.serial);
         try {
-          await tracker.sendOrder(d.serial, buildMoveOrder({ orderId, mapId: campus.mapId, from: hub, to: dock, fromDeviationM: deviationM }));
+          await tracker.sendOrder(d.serial, buildMoveOrder({ orderId, mapId: campus.mapId, from: hub, to: dock, fromDeviationM: Math.max(deviationM, this.#hubDeviationOf(d.serial)) }));
           this.#m.orders.inc({ kind: 'to_dock' });
           this.#m.charging.inc({ decision: 'go_to_dock' });
           await store.execute("UPDATE alerts SET cleared_at = $1 WHERE kind = 'no_free_dock' AND robot_serial = $2 AND cleared_at IS NULL", [now, d.serial]);
@@ -705,7 +745,11 @@ export class DispatchLoop {
   #nearHub(view: RobotView): boolean {
     const hub = this.#o.campus.orderPlace(this.#o.campus.hub.id)!;
     const p = view.position;
-    return p !== undefined && Math.hypot(p.x - hub.x, p.y - hub.y) <= (this.#o.hubRadiusM ?? 10);
+    if (p === undefined) return false;
+    const spot = this.#hubSpots.get(view.serial);
+    // At its own spot counts as at the hub, wherever the spot lies (spots of a large fleet reach past hubRadiusM).
+    if (spot !== undefined && Math.hypot(p.x - spot.x, p.y - spot.y) <= 2) return true;
+    return Math.hypot(p.x - hub.x, p.y - hub.y) <= (this.#o.hubRadiusM ?? 10);
   }
 
   #onRobotChanged(view: RobotView): void {

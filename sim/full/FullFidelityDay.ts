@@ -13,7 +13,8 @@ import type { BatteryModel } from '../runner/core/SimBattery.ts';
 import type { SimRobotActivity, SimRobotHooks } from '../runner/SimRobot.ts';
 import { bodyBattery } from './bodyBattery.ts';
 import { bridgedCampus } from './bridgedCampus.ts';
-import { createFullFidelityFleet, parkingPoses, type FullFidelityFleet, type FullFidelityStats } from './FullFidelityFleet.ts';
+import { createFullFidelityFleet, type FullFidelityFleet, type FullFidelityStats } from './FullFidelityFleet.ts';
+import { hubSpots } from './hubSpots.ts';
 import type { RobotTruth } from './adapters/dayShardProtocol.ts';
 
 /** What runDay reads of a robot (the fleet-fidelity SimRobot offers the same). */
@@ -50,6 +51,8 @@ export interface FullFidelityDayOptions {
 
 export interface FullFidelityDay {
   readonly robots: readonly DayRobot[];
+  /** Each robot's own waiting spot at the hub (where it boots); the fleet's dispatch loop ends its trips there. */
+  readonly hubSpots: ReadonlyMap<string, Vec2>;
   /** Writes ground truth (contacts, errors, true distance) into the record's robot totals; returns the pooled figures. */
   finish(recorder: DayRecorder): FullFidelityStats;
   stop(): Promise<void>;
@@ -64,6 +67,7 @@ export async function startFullFidelityDay(o: FullFidelityDayOptions): Promise<F
   const fleet = await createDayFleet({ ...o, campus }, starts);
   return {
     robots: fleet.robots,
+    hubSpots: spotsBySerial(o.serials, starts),
     finish(recorder) {
       writeTruth(recorder, robotTruth(fleet), fleet.world.metrics, fleet.events);
       return fleet.stats();
@@ -73,11 +77,17 @@ export async function startFullFidelityDay(o: FullFidelityDayOptions): Promise<F
 }
 
 /**
- * Where the day's robots boot: packed around the hub (1.2 m apart along the footways, three abreast across them, 0.9 m apart),
- * because the fleet only hands trips to robots within 10 m of the hub (`DispatchLoop` hubRadiusM).
+ * Where the day's robots boot and wait between trips: each at its own spot beside the footways around the hub
+ * (`hubSpots`), so robots parked there do not block the ones coming back and leaving; the fleet ends each robot's
+ * trips at its spot and counts it at the hub there (`DispatchLoop` hubSpots).
  */
 export function dayParking(campus: CampusMap, hubNode: number, count: number): Pose2[] {
-  return parkingPoses(campus, hubNode, count, 1.2, 0.8, { lanesM: [0, 0.9, -0.9], apartM: 0.9 });
+  return hubSpots(campus, hubNode, count);
+}
+
+/** serial → its spot (robot i at spot i). */
+export function spotsBySerial(serials: readonly string[], spots: readonly Pose2[]): Map<string, Vec2> {
+  return new Map(serials.map((s, i) => [s, { x: spots[i]!.x, y: spots[i]!.y }]));
 }
 
 /** The day's robots on `o.campus` (already bridged), robot i booting at `starts[i]`. Shards call this too. */
@@ -87,7 +97,7 @@ export function createDayFleet(o: Omit<FullFidelityDayOptions, 'parkNode'>, star
     compartments: o.compartments, loadPerParcelS: o.loadPerParcelS, takeParcelS: o.takeParcelS, docks: o.docks,
     transportOf: o.transportOf, statePeriodMs: o.statePeriodMs, visualizationPeriodMs: o.visualizationPeriodMs, hooks: o.hooks,
     body: { battery: bodyBattery(o.battery) },
-    // Blocked within 8 m of a goal counts as there (the hub is crowded with parked robots; the fleet counts 10 m).
+    // Blocked within 8 m of a goal counts as there (busy doors at drop points; the fleet counts 10 m at the hub).
     params: { controller: { desired_speed_mps: o.speedMps, goal_blocked_tolerance_m: 8 } },
   });
 }

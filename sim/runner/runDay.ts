@@ -265,6 +265,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
       ? await startFullFidelityDayShards({ ...common, campusFile, workers, broker })
       : await startFullFidelityDay({ ...common, transportOf: (serial) => broker.connect(serial) });
     robots.push(...full.robots);
+    fleet.server.dispatch.setHubSpots(full.hubSpots);
     for (const r of full.robots) robotBySerial.set(r.serial, r);
   }
 

@@ -26,6 +26,8 @@ export interface TripOrderInput {
   maxAttempts?: number;
   /** How far from the hub node the robot may stand when the order starts (it parks anywhere in the hub bay). */
   hubDeviationM: number;
+  /** Where the trip ends: the robot's own waiting spot at the hub (same node id, its own position). Default the hub. */
+  end?: OrderPlace;
 }
 
 /** Thrown-free: a parcel without a code hash is left out of the order by the caller; here every parcel must have one. */
@@ -63,7 +65,7 @@ export function buildTripOrder(input: TripOrderInput): VdaBody<'order'> {
       },
     }, `${orderId}-hand-${p.parcelId}`, stop.place.name)));
   }
-  addNode(hub, [], input.hubDeviationM);
+  addNode(input.end ?? hub, [], input.hubDeviationM);
   return { orderId, orderUpdateId: 0, nodes, edges };
 }
 

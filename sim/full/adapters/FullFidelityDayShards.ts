@@ -18,7 +18,7 @@ import type { SimRobotActivity } from '../../runner/SimRobot.ts';
 import { bridgedCampus } from '../bridgedCampus.ts';
 import type { DayRobot, FullFidelityDay, FullFidelityDayOptions } from '../FullFidelityDay.ts';
 import type { FullFidelityStats } from '../FullFidelityFleet.ts';
-import { dayParking, writeTruth } from '../FullFidelityDay.ts';
+import { dayParking, spotsBySerial, writeTruth } from '../FullFidelityDay.ts';
 import {
   ACTIVITY_CODES, readJson, REQUEST_BYTES, RESPONSE_BYTES, SAMPLE_STRIDE, writeJson,
   type DayShardRequest, type DayShardResponse, type DayShardSetup, type HookEvent, type RelayedMessage,
@@ -170,6 +170,7 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
   let finished = false;
   return {
     robots,
+    hubSpots: spotsBySerial(o.serials, starts),
     finish(recorder: DayRecorder): FullFidelityStats {
       o.clock.clearTimer(timer);
       finished = true;

@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Parcel } from '../parcels/index.ts';
+import { advance, advanceUntil, startTestFleet, startTestRobot, stopTestFleet, type TestFleet, type TestRobot } from './testFleet.ts';
+
+describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', () => {
+  let fleet: TestFleet | undefined;
+  const robots: TestRobot[] = [];
+  afterEach(async () => {
+    await stopTestFleet(fleet, robots);
+    fleet = undefined;
+  });
+
+  it('ends a trip (and the return of what came back) at the robot\'s spot, where it counts as at the hub', async () => {
+    fleet = await startTestFleet();
+    const f = fleet;
+    expect((await f.request('/api/robots', { method: 'POST', token: f.admin, json: { serial: 'r1', manufacturer: 'acme', compartments: 4 } })).status).toBe(201);
+    const hub = f.server.campus.orderPlace(f.server.campus.hub.id)!;
+    const spot = { x: hub.x + 3, y: hub.y - 2 };
+    f.server.dispatch.setHubSpots(new Map([['r1', spot]]));
+    const r1 = await startTestRobot(f, 'r1');
+    robots.push(r1);
+    await advance(f.clock, 1000);
+
+    const drop = f.server.campus.drops[0]!.id;
+    const created = await f.request('/api/parcels', { method: 'POST', token: f.dispatcher, json: { destination: drop, recipient: { name: 'Ada' } } });
+    const { id } = created.body as { id: string };
+    const parcel = async () => (await f.server.parcels.get(id)) as Parcel;
+    expect(await advanceUntil(f.clock, async () => (await parcel()).status === 'awaiting_pickup', 15 * 60_000)).toBe(true);
+    const [row] = await f.server.store.query<{ order_body: string }>('SELECT order_body FROM trips WHERE id = $1', [(await parcel()).tripId]);
+    const order = JSON.parse(row!.order_body) as { nodes: Array<{ nodeId: string; nodePosition?: { x: number; y: number } }> };
+    const last = order.nodes.at(-1)!;
+    // The hub's node, at the robot's own position.
+    expect(last.nodeId).toBe(hub.nodeId);
+    expect([last.nodePosition!.x, last.nodePosition!.y]).toEqual([Math.round(spot.x * 1000) / 1000, Math.round(spot.y * 1000) / 1000]);
+
+    // Nobody comes (300 s): the robot drives back to its spot, ends the trip there and puts the parcel back on the shelf (re-queued).
+    const requeued = async () => (await f.server.parcels.history(id)).some((h) => h.cause === 'requeue');
+    expect(await advanceUntil(f.clock, requeued, 30 * 60_000)).toBe(true);
+    const pose = r1.robot.motion.pose;
+    expect(Math.hypot(pose.x - spot.x, pose.y - spot.y)).toBeLessThan(0.5);
+    const [ended] = await f.server.store.query<{ status: string }>('SELECT status FROM trips WHERE robot_serial = $1 ORDER BY created_at LIMIT 1', ['r1']);
+    expect(ended!.status).toBe('finished');
+  }, 60_000);
+
+  it('never gives two robots one spot', async () => {
+    fleet = await startTestFleet();
+    expect(() => fleet!.server.dispatch.setHubSpots(new Map([['r1', { x: 1, y: 2 }], ['r2', { x: 1.001, y: 2 }]]))).toThrow(/shares its hub spot/);
+  });
+});
