@@ -17,6 +17,7 @@ import { Pedestrians, type ClassSchedule } from '../people/index.ts';
 import { RouteCache, type SimRobotHooks } from '../runner/SimRobot.ts';
 import { World, type ContactEvent, type RobotBodyOptions } from '../world/index.ts';
 import { FullFidelityRobot } from './FullFidelityRobot.ts';
+import { footwayPoses } from './footwayPoses.ts';
 
 export interface FullFidelityFleetOptions {
   campus: CampusMap;
@@ -249,47 +250,14 @@ export function createFullFidelityFleet(options: FullFidelityFleetOptions): Prom
 export function parkingPoses(
   campus: CampusMap, node: number, count: number, spacingM = 3, clearanceM = 1, options: { lanesM?: readonly number[]; apartM?: number } = {},
 ): Pose2[] {
-  const g = campus.graph;
   const out: Pose2[] = [];
-  const lanes = options.lanesM ?? [0];
   const apartM = options.apartM ?? spacingM;
   const far = (x: number, y: number) => out.every((p) => Math.hypot(p.x - x, p.y - y) >= apartM);
   const clear = (x: number, y: number) => campus.obstacles.nearestDistance(x, y, clearanceM + 1) >= clearanceM;
-  const seen = new Uint8Array(g.nodeCount);
-  const queue = [node];
-  seen[node] = 1;
-  for (let qi = 0; qi < queue.length && out.length < count; qi++) {
-    const n = queue[qi]!;
-    if (out.length === 0 && clear(g.nodeX[n]!, g.nodeY[n]!)) out.push({ x: g.nodeX[n]!, y: g.nodeY[n]!, theta: 0 });
-    for (let a = g.arcOffset[n]!; a < g.arcOffset[n + 1]! && out.length < count; a++) {
-      const e = g.arcEdge[a]!;
-      const forward = g.edgeFrom[e] === n;
-      const lo = g.geomOffset[e]!;
-      const hi = g.geomOffset[e + 1]! - 1;
-      // Walk the edge's polyline away from n, dropping a pose every spacingM.
-      let carried = 0;
-      for (let k = 0; k < hi - lo && out.length < count; k++) {
-        const i0 = forward ? lo + k : hi - k;
-        const i1 = forward ? i0 + 1 : i0 - 1;
-        const x0 = g.geomX[i0]!, y0 = g.geomY[i0]!, x1 = g.geomX[i1]!, y1 = g.geomY[i1]!;
-        const len = Math.hypot(x1 - x0, y1 - y0);
-        const theta = Math.atan2(y1 - y0, x1 - x0);
-        for (let s = spacingM - carried; s <= len && out.length < count; s += spacingM) {
-          for (const lane of lanes) {
-            // Lanes side by side across the footway (left of the edge's direction positive).
-            const x = x0 + ((x1 - x0) * s) / len - (lane * (y1 - y0)) / len;
-            const y = y0 + ((y1 - y0) * s) / len + (lane * (x1 - x0)) / len;
-            if (out.length < count && far(x, y) && clear(x, y)) out.push({ x, y, theta });
-          }
-        }
-        carried = (carried + len) % spacingM;
-      }
-      const next = g.arcTarget[a]!;
-      if (seen[next] === 0) {
-        seen[next] = 1;
-        queue.push(next);
-      }
-    }
+  for (const c of footwayPoses(campus.graph, node, spacingM, options.lanesM ?? [0])) {
+    if (out.length >= count) break;
+    // A graph node is a spot only for the first robot (and only until one is found): the rest queue along the edges.
+    if (c.atNode ? out.length === 0 && clear(c.x, c.y) : far(c.x, c.y) && clear(c.x, c.y)) out.push({ x: c.x, y: c.y, theta: c.theta });
   }
   return out;
 }

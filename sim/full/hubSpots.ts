@@ -3,6 +3,7 @@
  * (or booted) waits where robots coming back and leaving pass it by. Pure: campus in, poses out.
  */
 import type { CampusMap, Pose2 } from '../../maps/index.ts';
+import { footwayPoses } from './footwayPoses.ts';
 
 export interface HubSpotOptions {
   /** Distance between neighbouring spots along a footway, m (default 1.2: a robot's length plus a gap). */
@@ -29,7 +30,6 @@ export function hubSpots(campus: CampusMap, hubNode: number, count: number, o: H
   const offM = o.offFootwayM ?? 1.3;
   const clearanceM = o.clearanceM ?? 0.8;
   const apartM = o.apartM ?? 1.1;
-  const g = campus.graph;
   const out: Pose2[] = [];
   const clear = (x: number, y: number, m: number) => campus.obstacles.nearestDistance(x, y, m + 1) >= m;
   const legClear = (x: number, y: number) => {
@@ -46,39 +46,9 @@ export function hubSpots(campus: CampusMap, hubNode: number, count: number, o: H
   const fits = (x: number, y: number) =>
     out.every((p) => Math.hypot(p.x - x, p.y - y) >= apartM) && clear(x, y, clearanceM)
     && campus.edgeIndex.nearest(x, y, offM) === undefined && legClear(x, y);
-  const seen = new Uint8Array(g.nodeCount);
-  const queue = [hubNode];
-  seen[hubNode] = 1;
-  for (let qi = 0; qi < queue.length && out.length < count; qi++) {
-    const n = queue[qi]!;
-    for (let a = g.arcOffset[n]!; a < g.arcOffset[n + 1]! && out.length < count; a++) {
-      const e = g.arcEdge[a]!;
-      const forward = g.edgeFrom[e] === n;
-      const lo = g.geomOffset[e]!;
-      const hi = g.geomOffset[e + 1]! - 1;
-      let carried = 0;
-      for (let k = 0; k < hi - lo && out.length < count; k++) {
-        const i0 = forward ? lo + k : hi - k;
-        const i1 = forward ? i0 + 1 : i0 - 1;
-        const x0 = g.geomX[i0]!, y0 = g.geomY[i0]!, x1 = g.geomX[i1]!, y1 = g.geomY[i1]!;
-        const len = Math.hypot(x1 - x0, y1 - y0);
-        if (len === 0) continue;
-        const theta = Math.atan2(y1 - y0, x1 - x0);
-        for (let s = spacingM - carried; s <= len && out.length < count; s += spacingM) {
-          for (const lane of lanes) {
-            const x = x0 + ((x1 - x0) * s) / len - (lane * (y1 - y0)) / len;
-            const y = y0 + ((y1 - y0) * s) / len + (lane * (x1 - x0)) / len;
-            if (out.length < count && fits(x, y)) out.push({ x, y, theta });
-          }
-        }
-        carried = (carried + len) % spacingM;
-      }
-      const next = g.arcTarget[a]!;
-      if (seen[next] === 0) {
-        seen[next] = 1;
-        queue.push(next);
-      }
-    }
+  for (const c of footwayPoses(campus.graph, hubNode, spacingM, lanes)) {
+    if (out.length >= count) break;
+    if (!c.atNode && fits(c.x, c.y)) out.push({ x: c.x, y: c.y, theta: c.theta });
   }
   return out;
 }
