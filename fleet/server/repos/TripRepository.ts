@@ -280,13 +280,7 @@ function toTrip(r: TripRow): TripRecord {
   // active trips every few seconds, rarely reads it: parsed on first use.
   let order: VdaBody<'order'> | null | undefined;
   return {
-    id: r.id,
-    robotSerial: r.robot_serial,
-    status: r.status as TripStatus,
-    orderId: r.order_id,
-    orderUpdateId: Number(r.order_update_id),
-    stops: fromJson<TripStop[]>(r.stops),
-    parcels: fromJson<TripRecord['parcels']>(r.parcel_ids),
+    ...toSummary(r),
     get order() {
       order ??= fromJson<VdaBody<'order'> | null>(r.order_body);
       return order;
@@ -294,10 +288,5 @@ function toTrip(r: TripRow): TripRecord {
     set order(value) {
       order = value;
     },
-    createdAtMs: Number(r.created_at),
-    startedAtMs: r.started_at === null ? null : Number(r.started_at),
-    finishedAtMs: r.finished_at === null ? null : Number(r.finished_at),
-    recoverySinceMs: r.recovery_since === null ? null : Number(r.recovery_since),
-    recoveredAtMs: r.recovered_at === null ? null : Number(r.recovered_at),
   };
 }
