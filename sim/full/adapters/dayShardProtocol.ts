@@ -8,7 +8,6 @@
  */
 import type { Pose2 } from '../../../maps/index.ts';
 import type { KeypadResult } from '../../../robot/mission/index.ts';
-import type { SimRobotActivity } from '../../runner/SimRobot.ts';
 import type { FullFidelityStats } from '../FullFidelityFleet.ts';
 
 export interface DayShardSetup {
@@ -42,7 +41,8 @@ export interface DayShardChannel {
 
 /** x, y, θ, activity index, battery %, energy used Wh. */
 export const SAMPLE_STRIDE = 6;
-export const ACTIVITY_CODES: readonly SimRobotActivity[] = ['idle', 'driving', 'loading', 'waiting_handover', 'unloading', 'charging'];
+/** Activity codes in the shared sample buffer: the same table as the round-trip shards'. */
+export { ACTIVITIES as ACTIVITY_CODES } from './shardProtocol.ts';
 
 /** A VDA 5050 message crossing the thread boundary (payload as UTF-8 text). */
 export interface RelayedMessage {
