@@ -2,7 +2,8 @@
  * `npm run sim -- day|sweep …`: runs simulated campus days and writes their reports. Exit code 0 when the day passes
  * validation, 1 when it fails, 2 for a usage error (see SIM_USAGE).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCampus, type CampusMap } from '../maps/index.ts';
 import type { Vec2 } from '../maps/core/types.ts';
@@ -11,7 +12,8 @@ import {
   computeKpis, formatKpiTable, formatVerdict, ProgressBar, validateDay, writeReport, writeSweepReport,
   type CampusGeometry, type SweepRun,
 } from './report/index.ts';
-import { runDay, type DayResult } from './runner/index.ts';
+import { DayRecording } from './record/index.ts';
+import { daySerials, runDay, type DayResult } from './runner/index.ts';
 import { runWireCommand } from './wire/index.ts';
 
 const SHIPPED: Record<string, string> = {
@@ -60,7 +62,7 @@ async function openCampus(name: string): Promise<CampusMap | undefined> {
   }
 }
 
-async function simulate(args: DayArgs | SweepArgs, campus: CampusMap, robots: number): Promise<{ result: DayResult; wallMs: number }> {
+async function simulate(args: DayArgs | SweepArgs, campus: CampusMap, robots: number, recording?: DayRecording): Promise<{ result: DayResult; wallMs: number }> {
   const wall0 = performance.now();
   let view: ProgressBar | undefined;
   let last = { simMs: 0, delivered: 0, waiting: 0, wallMs: 0 };
@@ -68,6 +70,7 @@ async function simulate(args: DayArgs | SweepArgs, campus: CampusMap, robots: nu
     campus, campusLabel: campusLabel(args.campus), parcels: args.parcels, robots, seed: args.seed, hours: args.hours,
     compartments: args.compartments, drainHours: args.drainHours,
     ...(args.command === 'day' ? { fleet: args.fleet, fidelity: args.fidelity, full: { workers: args.workers, campusFile: campusFile(args.campus) } } : {}),
+    ...(recording === undefined ? {} : { observer: recording }),
     onProgress: (p) => {
       if (args.quiet) return;
       if (view === undefined) {
@@ -83,7 +86,9 @@ async function simulate(args: DayArgs | SweepArgs, campus: CampusMap, robots: nu
 }
 
 async function day(args: DayArgs, campus: CampusMap): Promise<number> {
-  const { result, wallMs } = await simulate(args, campus, args.robots);
+  const recording = args.record === undefined ? undefined : await openRecording(args, campus);
+  const { result, wallMs } = await simulate(args, campus, args.robots, recording);
+  const recorded = await recording?.close();
   const kpis = computeKpis(result.record);
   const verdict = validateDay(result.record);
   // CPU time of the whole process: on the shared machine, wall time mostly measures the neighbours.
@@ -99,7 +104,19 @@ async function day(args: DayArgs, campus: CampusMap): Promise<number> {
     },
   });
   process.stdout.write(`report: ${written.outDir}/report.html (${(wallMs / 1000).toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU)\n`);
+  if (recorded !== undefined) {
+    process.stdout.write(`recording: ${recorded.path} (${(recorded.bytes / 2 ** 20).toFixed(1)} MiB, ${recorded.messages} messages; open it in Foxglove)\n`);
+  }
   return verdict.passed ? 0 : 1;
+}
+
+function openRecording(args: DayArgs, campus: CampusMap): Promise<DayRecording> {
+  const serials = daySerials(args.robots);
+  mkdirSync(args.out, { recursive: true });
+  return DayRecording.open(join(args.out, 'day.mcap'), {
+    campus, robots: serials, ...(args.record!.robots.length > 0 ? { only: args.record!.robots } : {}),
+    metadata: { seed: String(args.seed), parcels: String(args.parcels), fidelity: args.fidelity },
+  });
 }
 
 async function sweep(args: SweepArgs, campus: CampusMap): Promise<number> {

@@ -13,6 +13,17 @@ describe('parseSimArgs', () => {
     expect(r.ok && r.value.command === 'day' && r.value.fleet).toBe('server');
   });
 
+  it('records nothing unless asked; --record keeps every robot, --record-robots the ones named', () => {
+    const day = (argv: string[]) => {
+      const r = parseSimArgs(['day', ...argv]);
+      return r.ok && r.value.command === 'day' ? r.value.record : 'error';
+    };
+    expect(day([])).toBeUndefined();
+    expect(day(['--record'])).toEqual({ robots: [] });
+    expect(day(['--record-robots', 'R01,R07'])).toEqual({ robots: ['R01', 'R07'] });
+    expect(day(['--record', '--record-robots=R02'])).toEqual({ robots: ['R02'] });
+  });
+
   it('parses a sweep list, sorted and de-duplicated', () => {
     const r = parseSimArgs(['sweep', '--robots=80,30,40,60,30']);
     expect(r.ok && r.value.command === 'sweep' && r.value.robotCounts).toEqual([30, 40, 60, 80]);
@@ -35,6 +46,9 @@ describe('parseSimArgs', () => {
     [['day', 'zju'], /unexpected argument/],
     [['sweep', '--robots', '30,x'], /comma-separated/],
     [['sweep', '--fidelity', 'full'], /unknown flag --fidelity/],
+    [['day', '--record-robots', 'R01,,R02'], /--record-robots must be a comma-separated list/],
+    [['day', '--record', '--mode', 'wire'], /--record needs --mode fast/],
+    [['sweep', '--record'], /unknown flag --record/],
   ])('rejects %j', (argv, message) => {
     const r = parseSimArgs(argv);
     expect(r.ok).toBe(false);

@@ -1,4 +1,6 @@
 /** sim/record: record a simulated run as an MCAP file playable in Foxglove. See docs/sim-recording.md. */
+export { DayRecording } from './DayRecording.ts';
+export type { DayRecordingOptions } from './DayRecording.ts';
 export { McapRecorder } from './McapRecorder.ts';
 export type { McapRecorderOptions, RecordingSummary } from './McapRecorder.ts';
 export { FileReadable } from './adapters/FileReadable.ts';

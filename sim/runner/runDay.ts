@@ -20,6 +20,7 @@ import { defaultDemandConfig, generateArrivals, type DemandConfig, type ParcelAr
 import { Recipients, type RecipientConfig, type RecipientStats } from '../people/index.ts';
 import { DayRecorder, type DayRecord, type RobotState } from '../report/index.ts';
 import { defaultBatteryModel, type BatteryModel } from './core/SimBattery.ts';
+import type { DayObserver } from './DayObserver.ts';
 import { eventLoopYield } from './eventLoopYield.ts';
 import { ServerFleet, type ServerFleetStats } from './ServerFleet.ts';
 import { RouteCache, SimRobot, type SimRobotActivity, type SimRobotHooks } from './SimRobot.ts';
@@ -82,6 +83,8 @@ export interface DayConfig {
   full?: { workers?: number; campusFile?: string };
   /** Called every progressEveryMs of simulated time (and at the end). */
   onProgress?: (p: DayProgress) => void;
+  /** Watches the day without changing it (a recording: sim/record DayRecording). */
+  observer?: DayObserver;
   progressEveryMs?: number;
 }
 
@@ -135,6 +138,11 @@ export const simLoopDefaults: DispatchLoopTuning = {
   returnUndeliverable: true,
 };
 
+/** The serial numbers of a day's robots: R01…R99, or R001… from 100 robots. */
+export function daySerials(robots: number): string[] {
+  return Array.from({ length: robots }, (_, i) => `R${String(i + 1).padStart(robots >= 100 ? 3 : 2, '0')}`);
+}
+
 /** Runs one day; see DayConfig for the knobs. */
 export async function runDay(config: DayConfig): Promise<DayResult> {
   const { campus } = config;
@@ -169,7 +177,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   const clock = new VirtualClock(startMs);
   const broker = new InMemoryBroker();
   const routes = new RouteCache(campus);
-  const serials = Array.from({ length: config.robots }, (_, i) => `R${String(i + 1).padStart(config.robots >= 100 ? 3 : 2, '0')}`);
+  const serials = daySerials(config.robots);
   const recorder = new DayRecorder({
     campus: config.campusLabel ?? campus.name, seed: config.seed, robots: config.robots, parcels: config.parcels,
     fidelity: config.fidelity ?? 'fleet', mode: 'fast', startMs, endMs, samplePeriodMs,
@@ -203,16 +211,19 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   const fullFidelity = config.fidelity === 'full';
   const bridges: VdaBridge[] = [];
   const hubPos = nodePos(hub);
+  const { observer } = config;
   const hooks: SimRobotHooks = {
     onLeg: (s, leg) => {
       recorder.robot(s).distanceM += leg.line.lengthM;
       for (const e of leg.edges) recorder.traverse(e);
+      observer?.leg?.(clock.now(), s, leg.line.points);
     },
     onHandoverOpen: (_s, parcelId, typedCode) => {
       // Checked against the code the recipient was sent, independently of the robot's own verdict.
       const rec = recorder.parcel(recordId(parcelId));
       rec.handoverCount++;
       rec.handedOverWithCode = typedCode !== undefined && typedCode === fleet.codeOf(parcelId);
+      observer?.handover?.(clock.now(), _s, recordId(parcelId), rec.handedOverWithCode);
     },
   };
   for (const serial of fullFidelity ? [] : serials) {
@@ -298,6 +309,10 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   };
   sample();
   clock.setInterval(samplePeriodMs, sample);
+  if (observer !== undefined) {
+    observer.tick(clock.now(), robots);
+    clock.setInterval(observer.tickEveryMs, () => observer.tick(clock.now(), robots));
+  }
   // The executor hears about the battery at least every minute (a state goes out when its whole percent changes).
   clock.setInterval(60_000, () => {
     for (const r of robots) r.reportBattery();
@@ -324,11 +339,13 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
       // The server's writes are promise chains over synchronous SQLite: each instant settles before the next.
       events += await clock.runUntilAsync(t, loopYield.pause);
       if (config.onProgress) progress();
+      await observer?.flush?.();
     }
     while (open() && clock.now() < hardStopMs) {
       const until = Math.min(hardStopMs, clock.now() + Math.min(stepMs, 60_000));
       events += await clock.runUntilAsync(until, loopYield.pause);
       if (config.onProgress) progress();
+      await observer?.flush?.();
     }
   } finally {
     // An open channel would keep the process alive after a failed day.
