@@ -333,11 +333,18 @@ export class ParcelService {
     const robot = event.type === 'assign' ? event.robotSerial : clear ? null : row.robot_serial;
     const trip = event.type === 'assign' ? (event.tripId ?? null) : clear ? null : row.trip_id;
     const codeUsedAt = event.type === 'code_verified' ? (row.code_used_at ?? now) : row.code_used_at;
-    const { rowCount } = await tx.execute(
-      `UPDATE parcels SET status = $1, robot_serial = $2, trip_id = $3, code_used_at = $4, updated_at = $5, version = version + 1
-       WHERE id = $6 AND version = $7`,
-      [to, robot, trip, codeUsedAt, now, id, row.version],
-    );
+    // Most events keep the robot and the trip: then the statement leaves those columns out, because an engine
+    // rewrites the index of every column an UPDATE sets (parcels_robot, parcels_trip), changed or not.
+    const { rowCount } = robot === row.robot_serial && trip === row.trip_id
+      ? await tx.execute(
+        'UPDATE parcels SET status = $1, code_used_at = $2, updated_at = $3, version = version + 1 WHERE id = $4 AND version = $5',
+        [to, codeUsedAt, now, id, row.version],
+      )
+      : await tx.execute(
+        `UPDATE parcels SET status = $1, robot_serial = $2, trip_id = $3, code_used_at = $4, updated_at = $5, version = version + 1
+         WHERE id = $6 AND version = $7`,
+        [to, robot, trip, codeUsedAt, now, id, row.version],
+      );
     if (rowCount !== 1) throw new ParcelVersionConflictError(id, Number(row.version), Number(row.version) + 1);
     const { type: _type, ...data } = event;
     await this.#appendEvent(tx, id, now, from, to, event.type, options.actor, data);

@@ -23,6 +23,7 @@ import type { Store } from '../store/index.ts';
 import type { FleetTracker, ParcelEvent as TrackedEvent, RobotView } from '../tracking/index.ts';
 import type { CampusModel } from './CampusModel.ts';
 import { buildMoveOrder, buildReturnOrder, buildTripOrder, type OrderPlace } from './core/buildTripOrder.ts';
+import { roundTriggerKey } from './core/roundTriggerKey.ts';
 import { DockRepository, type BayOccupancy } from './repos/DockRepository.ts';
 import type { OverrideRepository } from './repos/OverrideRepository.ts';
 import type { TripRecord, TripRepository, TripSummary } from './repos/TripRepository.ts';
@@ -324,7 +325,9 @@ export class DispatchLoop {
     const routeOverrides: Record<string, string[]> = {};
     for (const o of await overrides.robotOverrides()) if (o.route !== null && o.route.length > 0) routeOverrides[o.serial] = o.route;
     const created: TripRecord[] = [];
-    const undeliverable: string[] = [];
+    // The parcels as the transaction left them, told to onParcelChanged once it commits (no second read of each).
+    const assigned: Parcel[] = [];
+    const undeliverable: Parcel[] = [];
     await store.transaction(async (tx) => {
       const waiting: WaitingParcel[] = await trips.claimWaiting(tx, this.#o.maxClaim ?? 2000);
       if (waiting.length === 0) return;
@@ -335,8 +338,7 @@ export class DispatchLoop {
       if (this.#o.returnUndeliverable === true) {
         for (const u of plan.unassigned) {
           if (u.reason.kind !== 'trip_too_long' && u.reason.kind !== 'unreachable') continue;
-          await this.#o.parcels.applyEventIn(tx, u.parcelId, { type: 'return', reason: u.reason.kind }, { actor: 'dispatch' });
-          undeliverable.push(u.parcelId);
+          undeliverable.push(await this.#o.parcels.applyEventIn(tx, u.parcelId, { type: 'return', reason: u.reason.kind }, { actor: 'dispatch' }));
           this.#log.warn('parcel returned to sender: no trip can carry it', { parcel: u.parcelId, reason: u.reason });
         }
       }
@@ -350,7 +352,7 @@ export class DispatchLoop {
         };
         await trips.insert(tx, record);
         for (const p of trip.parcels) {
-          await this.#o.parcels.applyEventIn(tx, p.parcelId, { type: 'assign', robotSerial: trip.robot, tripId: id }, { actor: 'dispatch' });
+          assigned.push(await this.#o.parcels.applyEventIn(tx, p.parcelId, { type: 'assign', robotSerial: trip.robot, tripId: id }, { actor: 'dispatch' }));
         }
         if (routeOverrides[trip.robot] !== undefined) {
           // A re-route applies to the robot's next trip only.
@@ -364,8 +366,8 @@ export class DispatchLoop {
     });
     this.#m.trips.inc({}, created.length);
     this.#m.planned.inc({}, created.reduce((n, t) => n + t.parcels.length, 0));
-    for (const t of created) for (const p of t.parcels) void this.#announce(p.parcelId);
-    for (const id of undeliverable) void this.#announce(id);
+    for (const p of assigned) this.#o.onParcelChanged?.(p);
+    for (const p of undeliverable) this.#o.onParcelChanged?.(p);
     return created;
   }
 
@@ -411,9 +413,11 @@ export class DispatchLoop {
       await this.#sendReturn(trip, view);
     }
     // A robot back at the hub with parcels still aboard (a finished trip, or a restart) empties them.
+    let activeBySerial: Map<string, TripSummary[]> | undefined;
     for (const view of tracker.robots()) {
       if (view.loads.length === 0 || view.dispatchState !== 'idle_at_hub' || view.orderId?.endsWith('-ret')) continue;
-      if (active.some((t) => t.robotSerial === view.serial && t.status !== 'finished' && view.orderId !== t.orderId)) continue;
+      activeBySerial ??= groupBySerial(active);
+      if ((activeBySerial.get(view.serial) ?? []).some((t) => t.status !== 'finished' && view.orderId !== t.orderId)) continue;
       const trip = view.orderId === undefined ? undefined : await trips.byOrderId(view.orderId);
       if (trip !== undefined && trip.status === 'finished') await this.#sendReturn(trip, view);
     }
@@ -604,16 +608,21 @@ export class DispatchLoop {
     const deviationM = this.#o.hubRadiusM ?? 10;
     const forced = new Set((await overrides.robotOverrides()).filter((o) => o.forceCharge).map((o) => o.serial));
 
-    for (const bay of await this.#docks.list()) {
+    const before = await this.#docks.list();
+    // The occupancy is read again below only if this loop wrote to it (most rounds it does not).
+    let wrote = false;
+    for (const bay of before) {
       offLimits.add(bay.robotSerial);
       const view = tracker.robot(bay.robotSerial);
       if (view === undefined) {
+        wrote = true;
         await this.#docks.release(store, bay.robotSerial);
         continue;
       }
       if (view.health.kind !== 'online') continue;
       const dock = campus.orderPlace(this.#dockPlaceOf(bay.bayId));
       if (dock === undefined) {
+        wrote = true;
         await this.#docks.release(store, bay.robotSerial);
         continue;
       }
@@ -622,11 +631,13 @@ export class DispatchLoop {
         if (view.orderId === bay.orderId && view.lastNodeId === dock.nodeId && idle) {
           this.#lastSent.set(`charge:${view.serial}`, now);
           await this.#instant(view.serial, 'startCharging');
+          wrote = true;
           await this.#docks.setStatus(store, view.serial, 'charging', now);
           this.#m.charging.inc({ decision: 'docked' });
           this.#log.info('robot at its charging bay; charging', { robot: view.serial, bay: bay.bayId, batteryPct: view.batteryPct });
         } else if (view.orderId !== bay.orderId && idle && now - bay.reservedAtMs > 60_000) {
           // The order to the bay never reached the robot (or it was replaced): give the bay back, decide again.
+          wrote = true;
           await this.#docks.release(store, view.serial);
           offLimits.delete(view.serial);
         }
@@ -645,6 +656,7 @@ export class DispatchLoop {
         const orderId = this.#newId('L');
         try {
           await tracker.sendOrder(view.serial, buildMoveOrder({ orderId, mapId: campus.mapId, from: dock, to: this.#hubOf(view.serial), fromDeviationM: deviationM }));
+          wrote = true;
           await this.#docks.release(store, view.serial);
           this.#m.orders.inc({ kind: 'from_dock' });
           this.#log.info('robot leaves its charging bay', { robot: view.serial, bay: bay.bayId, batteryPct: view.batteryPct });
@@ -654,7 +666,7 @@ export class DispatchLoop {
       }
     }
 
-    const occupancy = await this.#docks.list();
+    const occupancy = wrote ? await this.#docks.list() : before;
     const byRobot = new Map<string, BayOccupancy>(occupancy.map((b) => [b.robotSerial, b]));
     const bays = this.#bays();
     const docks: Dock[] = bays.map((b) => {
@@ -756,11 +768,10 @@ export class DispatchLoop {
     // A robot that has just become idle (at the hub, at a bay, after an order) may take a trip, end one or start
     // charging: plan soon rather than at the next period. Only on the change: idle robots report state every second,
     // and a round per report would keep a 60-robot fleet planning non-stop.
-    const idle = view.health.kind === 'online' && view.health.mode === 'idle';
-    const key = idle ? `${view.dispatchState}|${view.orderId ?? ''}|${view.lastNodeId ?? ''}|${view.loads.length}` : '';
+    const key = roundTriggerKey(view);
     if (this.#idleKey.get(view.serial) === key) return;
     this.#idleKey.set(view.serial, key);
-    if (idle) this.trigger();
+    if (key !== '') this.trigger();
   }
 
   #enqueue(job: () => Promise<void>): void {
@@ -889,10 +900,10 @@ export class DispatchLoop {
   }
 
   async #eta(e: TrackedEvent): Promise<number | undefined> {
-    const trip = await this.#o.trips.byOrderId(e.orderId);
-    const stop = trip?.stops.find((s) => s.parcelIds.includes(e.parcelId));
-    const first = trip?.stops[0];
-    if (trip === undefined || stop === undefined || first === undefined) return undefined;
+    const stops = await this.#o.trips.stopsByOrderId(e.orderId);
+    const stop = stops?.find((s) => s.parcelIds.includes(e.parcelId));
+    const first = stops?.[0];
+    if (stop === undefined || first === undefined) return undefined;
     const toFirstMs = this.#o.campus.travel.travelTimeS(this.#o.campus.hub.id, first.place) * 1000;
     return Math.round(e.atMs + toFirstMs + (stop.etaMs - first.etaMs));
   }
@@ -921,10 +932,15 @@ export class DispatchLoop {
       throw e;
     }
   }
+}
 
-  async #announce(parcelId: string): Promise<void> {
-    if (this.#o.onParcelChanged === undefined) return;
-    const p = await this.#o.parcels.get(parcelId);
-    if (p !== undefined) this.#o.onParcelChanged(p);
+/** Trips by robot serial, in the order given. */
+function groupBySerial(trips: readonly TripSummary[]): Map<string, TripSummary[]> {
+  const out = new Map<string, TripSummary[]>();
+  for (const t of trips) {
+    const list = out.get(t.robotSerial);
+    if (list === undefined) out.set(t.robotSerial, [t]);
+    else list.push(t);
   }
+  return out;
 }

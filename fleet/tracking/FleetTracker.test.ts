@@ -76,6 +76,24 @@ describe('FleetTracker over the in-process broker', () => {
     expect(w.stateRepo.loadAll()[0]?.state.driving).toBe(true);
   });
 
+  it('hands out the same view until the robot reports again or its health moves, then a new one; nodesLeft counts the order', async () => {
+    await w.robot.publishState({ batteryState: { batteryCharge: 64, charging: false } });
+    const first = w.tracker.robot('r1')!;
+    expect(first.nodesLeft).toBe(0);
+    expect(w.tracker.robot('r1')).toBe(first);
+    expect(w.tracker.robots()[0]).toBe(first);
+    const node = { nodeId: 'drop-a', sequenceId: 2, released: true };
+    await w.robot.publishState({ batteryState: { batteryCharge: 63, charging: false }, nodeStates: [node] });
+    const second = w.tracker.robot('r1')!;
+    expect(second).not.toBe(first);
+    expect(second).toMatchObject({ batteryPct: 63, nodesLeft: 1 });
+    expect(first.batteryPct).toBe(64);
+    await w.robot.publishVisualization(20, 4);
+    expect(w.tracker.robot('r1')?.position).toMatchObject({ x: 20, y: 4 });
+    w.clock.runFor(6000);
+    expect(w.tracker.robot('r1')?.health.kind).toBe('stale');
+  });
+
   it('goes online → stale → online, raising and clearing a stale alert, and offline on the last will', async () => {
     await w.robot.publishState();
     w.clock.runFor(4000);

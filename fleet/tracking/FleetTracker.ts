@@ -70,6 +70,8 @@ export interface RobotView {
   errors: VdaError[];
   loads: Load[];
   actionStates: State['actionStates'];
+  /** Nodes of the current order the robot has still to traverse (its last state's nodeStates); 0: the order is done. */
+  nodesLeft?: number;
   lastStateAtMs?: number;
 }
 
@@ -511,7 +513,24 @@ export class FleetTracker {
     await this.#o.headerIdRepository?.save({ serial, topic, nextHeaderId });
   }
 
+  /**
+   * A robot's view is built again only when something it is made of was replaced: the dispatch loop reads every
+   * robot's view several times a round, a round runs every couple of seconds, and most robots have not reported in
+   * between. Everything a view reads is replaced, never changed in place (handlers/*, #tick), so identity is the test.
+   * Views are shared between callers: read-only.
+   */
+  readonly #views = new WeakMap<TrackedRobot, { parts: readonly unknown[]; view: RobotView }>();
+
   #view(r: TrackedRobot): RobotView {
+    const parts = [r.record, r.health, r.state, r.stateAtMs, r.position, r.velocity, r.connectionState] as const;
+    const memo = this.#views.get(r);
+    if (memo !== undefined && memo.parts.every((v, i) => v === parts[i])) return memo.view;
+    const view = this.#buildView(r);
+    this.#views.set(r, { parts, view });
+    return view;
+  }
+
+  #buildView(r: TrackedRobot): RobotView {
     const s = r.state;
     const view: RobotView = {
       serial: r.record.serial,
@@ -534,6 +553,7 @@ export class FleetTracker {
       Object.assign(view, {
         batteryPct: s.batteryState.batteryCharge, charging: s.batteryState.charging, orderId: s.orderId, orderUpdateId: s.orderUpdateId,
         lastNodeId: s.lastNodeId, lastNodeSequenceId: s.lastNodeSequenceId, driving: s.driving, paused: s.paused ?? false,
+        nodesLeft: s.nodeStates.length,
       });
     }
     if (r.stateAtMs !== undefined) view.lastStateAtMs = r.stateAtMs;

@@ -136,7 +136,9 @@ export function planTrips(input: PlanInput, config: DispatchConfig, options: Pla
   const selected = config.selection === 'byPlace' ? selectByPlace(free, capacityLeft) : free.slice(0, Math.max(0, capacityLeft));
   if (selected.length < free.length) {
     const chosen = new Set(selected);
-    for (const p of free) if (!chosen.has(p)) reasonOf(p, { kind: 'no_capacity' });
+    // One reason object for them all: a busy shelf leaves thousands of parcels over capacity every run.
+    const noCapacity: UnassignedReason = { kind: 'no_capacity' };
+    for (const p of free) if (!chosen.has(p)) reasonOf(p, noCapacity);
   }
 
   const freeRobots = [...avail.values()].filter((a) => !a.pinned);
@@ -306,13 +308,15 @@ export function planTrips(input: PlanInput, config: DispatchConfig, options: Pla
   }
 
   // --- trips ---
-  const parcelsById = new Map<string, WaitingParcel>();
-  for (const p of input.parcels) parcelsById.set(p.id, p);
+  // Parcels by id only for a re-routed trip (rare), rather than a map of the whole shelf every run.
+  let parcelsById: Map<string, WaitingParcel> | undefined;
   const trips: Trip[] = built
     .map(({ a, stops }) => {
       const trip = buildTrip(a.robot, a.startAtMs, orderGroups(stops, ctx), travel, config);
       const order = options.routeOverrides?.[a.robot.serial];
-      return order ? rerouteTrip(trip, order, a.robot, parcelsById, travel, config) : trip;
+      if (!order) return trip;
+      parcelsById ??= new Map(input.parcels.map((p) => [p.id, p]));
+      return rerouteTrip(trip, order, a.robot, parcelsById, travel, config);
     })
     .sort((x, y) => cmpStr(x.robot, y.robot));
 
@@ -515,13 +519,22 @@ interface Ctx {
  * Distance and time between the hub (index 0) and every destination of `parcels`, copied once so the planner's
  * inner loops index arrays instead of calling the model; a MatrixTravelModel is read directly.
  */
-function localMatrix(hub: PlaceId, parcels: readonly WaitingParcel[], travel: TravelModel) {
+function localMatrix(hub: PlaceId, parcels: readonly WaitingParcel[], travel: TravelModel): LocalMatrix {
   const index = new Map<PlaceId, number>([[hub, 0]]);
   for (const p of parcels) if (!index.has(p.destination)) index.set(p.destination, index.size);
   const places = [...index.keys()];
   const P = places.length;
-  const D = new Float64Array(P * P), T = new Float64Array(P * P);
   const m = travel as Partial<MatrixTravelModel>;
+  const memo = m.indexOf && m.distancesM && m.ids && m.speedMps ? localMemo(m.distancesM) : undefined;
+  const key = memo === undefined ? '' : places.join('\u0000');
+  const hit = memo?.get(key);
+  if (hit !== undefined) {
+    // Most recently used last: the oldest entry is the one evicted.
+    memo!.delete(key);
+    memo!.set(key, hit);
+    return { index, D: hit.D, T: hit.T, P };
+  }
+  const D = new Float64Array(P * P), T = new Float64Array(P * P);
   if (m.indexOf && m.distancesM && m.ids && m.speedMps) {
     const N = m.ids.length, flat = m.distancesM, speed = m.speedMps;
     const g = places.map((p) => m.indexOf!(p));
@@ -541,7 +554,35 @@ function localMatrix(hub: PlaceId, parcels: readonly WaitingParcel[], travel: Tr
       }
     }
   }
+  if (memo !== undefined) {
+    if (memo.size >= LOCAL_MEMO_SIZE) memo.delete(memo.keys().next().value!);
+    memo.set(key, { D, T });
+  }
   return { index, D, T, P };
+}
+
+interface LocalMatrix {
+  index: Map<PlaceId, number>;
+  D: Float64Array;
+  T: Float64Array;
+  P: number;
+}
+
+/**
+ * Recent local matrices per matrix travel model (by its distance array, which the model copies in and never changes),
+ * by the places in local order. A dispatch loop plans every few seconds over much the same shelf: about half its runs
+ * see a place order it met among the last few, and copying a 190-place matrix twice was a fifth of a run.
+ */
+const LOCAL_MEMO_SIZE = 8;
+const localMemos = new WeakMap<Float64Array, Map<string, { D: Float64Array; T: Float64Array }>>();
+
+function localMemo(distancesM: Float64Array): Map<string, { D: Float64Array; T: Float64Array }> {
+  let byPlaces = localMemos.get(distancesM);
+  if (byPlaces === undefined) {
+    byPlaces = new Map();
+    localMemos.set(distancesM, byPlaces);
+  }
+  return byPlaces;
 }
 
 /**

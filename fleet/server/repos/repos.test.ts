@@ -103,6 +103,52 @@ function runRepositorySuite(name: string, make: MakeTestStore): void {
       expect(await trips.countWaiting()).toBe(2);
     });
 
+    it('TripRepository: a claim sees every change of a parcel it viewed before (version), ids JSON would escape, and an empty shelf', async () => {
+      const trips = new TripRepository(store);
+      expect(await store.transaction((tx) => trips.claimWaiting(tx, 10))).toEqual([]);
+      const odd = 'P"q\\u\u00e9 1';
+      await addParcel(store, odd, T0 + 1);
+      await addParcel(store, 'P2', T0 + 2);
+      expect(await store.transaction((tx) => trips.claimWaiting(tx, 10))).toEqual([
+        { id: odd, destination: `drop-${odd}`, readyAtMs: T0 + 1 },
+        { id: 'P2', destination: 'drop-P2', readyAtMs: T0 + 2 },
+      ]);
+      // A change bumps the version; the claim builds that parcel's view again and reuses the other.
+      await store.execute('UPDATE parcels SET held = 1, version = version + 1 WHERE id = $1', ['P2']);
+      const again = await store.transaction((tx) => trips.claimWaiting(tx, 10));
+      expect(again).toEqual([
+        { id: odd, destination: `drop-${odd}`, readyAtMs: T0 + 1 },
+        { id: 'P2', destination: 'drop-P2', readyAtMs: T0 + 2, held: true },
+      ]);
+    });
+
+    it('TripRepository: active summaries follow a re-route (new stops with the order update) and an ended trip; stops by order id', async () => {
+      const trips = new TripRepository(store);
+      await store.transaction(async (tx) => {
+        await trips.insert(tx, trip('T1', 'r1', T0));
+        await trips.insert(tx, trip('T2', 'r2', T0 + 1));
+      });
+      expect((await trips.activeSummaries()).map((t) => [t.id, t.stops[0]?.place])).toEqual([['T1', 'drop-a'], ['T2', 'drop-a']]);
+      const stops: TripStop[] = [{ place: 'drop-b', parcelIds: ['P1'], etaMs: T0 + 90_000, departMs: T0 + 270_000 }];
+      // What LiveReroute writes: the stops change together with the order's id or update id.
+      await store.execute('UPDATE trips SET order_update_id = 1, stops = $1 WHERE id = $2', [JSON.stringify(stops), 'T2']);
+      await trips.end(store, 'T1', 'finished', T0 + 5);
+      const listed = await trips.activeSummaries();
+      expect(listed.map((t) => [t.id, t.robotSerial, t.orderUpdateId, t.createdAtMs, t.stops[0]?.place])).toEqual([['T2', 'r2', 1, T0 + 1, 'drop-b']]);
+      expect(await trips.stopsByOrderId('T2')).toEqual(stops);
+      expect(await trips.stopsByOrderId('T2')).toBe(await trips.stopsByOrderId('T2'));
+      expect(await trips.stopsByOrderId('nope')).toBeUndefined();
+    });
+
+    it('migration 6 dropped parcels_status_created; the claim index covers its queries', async () => {
+      const sql = store.dialect === 'sqlite'
+        ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'parcels'"
+        : "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'parcels' AND schemaname = current_schema()";
+      const names = (await store.query<{ name: string }>(sql)).map((r) => r.name);
+      expect(names).toContain('parcels_claim');
+      expect(names).not.toContain('parcels_status_created');
+    });
+
     it('TripRepository: claimers one after another never get the same parcel', async () => {
       const trips = new TripRepository(store);
       for (let i = 0; i < 10; i++) await addParcel(store, `P${i}`, T0 + i);
