@@ -54,9 +54,11 @@ let singleUs = NaN;
   }));
   const driver = driveRoundTrips(clock, campus, fleet.map((r) => ({ serial: r.serial, runner: r.runner, pose: () => r.motion.poseNow() })), places, seed);
   const t0 = performance.now();
+  const c0 = cpuUs();
   clock.runFor(simMs);
+  const cpuPerRobotS = (cpuUs() - c0) / robotS;
   const wallS = (performance.now() - t0) / 1000;
-  console.log(`fleet fidelity: ${robots} robots × ${minutes} min: ${(wallS * 1e6 / robotS).toFixed(1)} µs/robot-s, ` +
+  console.log(`fleet fidelity: ${robots} robots × ${minutes} min: ${(wallS * 1e6 / robotS).toFixed(1)} µs/robot-s, ${cpuPerRobotS.toFixed(1)} µs CPU/robot-s, ` +
     `${Math.round(robotS / wallS)} robot-s/wall-s, ${driver.legs} legs, peak RSS ${Math.round(rss())} MB`);
   for (const r of fleet) r.dispose();
 }

@@ -28,6 +28,9 @@ const SWEEP_MAX_CELLS = 4096;
 const RING_CELL_FACTOR = 16;
 /** Chebyshev cell distance meaning "no segment anywhere". */
 const FAR = 0xffff;
+/** containsPoint's per-cell memo values. */
+const OUTSIDE = 1;
+const INSIDE = 2;
 
 export type ObstacleIndexErrorCode = 'OBSTACLE_BAD_GEOMETRY' | 'OBSTACLE_BAD_QUERY';
 
@@ -93,6 +96,8 @@ export class ObstacleIndex {
   #dirX = new Float64Array(0);
   #dirY = new Float64Array(0);
   readonly #arcPairs = new Int32Array(16);
+  /** Per grid cell, for containsPoint: 0 not asked yet, else INSIDE or OUTSIDE (empty cells only); built on first use. */
+  #insideCell: Uint8Array | undefined;
 
   private constructor(seg: Float64Array, ringFirst: Int32Array, ringEnd: Int32Array, cellSizeM: number) {
     const n = seg.length / 4;
@@ -455,6 +460,19 @@ export class ObstacleIndex {
     checkPoint('containsPoint', x, y);
     const cs = this.cellSizeM;
     if (x < this.#ox || y < this.#oy || x >= this.#ox + this.#nx * cs || y >= this.#oy + this.#ny * cs) return false;
+    if (this.ringCount === 0) return false;
+    // No segment touches an empty cell (cells list segments with a margin), so no ring edge crosses it and the
+    // even–odd answer is the same at every point of it: the first query's answer is kept for the rest. The world
+    // asks this for every robot 20 times a simulated second, and a campus outline can have thousands of edges.
+    const cell = this.#cellY(y) * this.#nx + this.#cellX(x);
+    if (this.#cellStart[cell] !== this.#cellStart[cell + 1]) return this.#insideRings(x, y);
+    const known = (this.#insideCell ??= new Uint8Array(this.#nx * this.#ny));
+    if (known[cell] === 0) known[cell] = this.#insideRings(x, y) ? INSIDE : OUTSIDE;
+    return known[cell] === INSIDE;
+  }
+
+  /** containsPoint without the per-cell memo: the even–odd test against each ring whose box holds the point. */
+  #insideRings(x: number, y: number): boolean {
     const c = Math.floor((y - this.#oy) / this.#ringCellSizeM) * this.#ringNx
       + Math.floor((x - this.#ox) / this.#ringCellSizeM);
     const seg = this.#seg;

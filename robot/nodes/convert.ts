@@ -40,8 +40,10 @@ export function createPoseWithCovarianceMsg(frameId: string): PoseWithCovariance
   };
 }
 
-// Index of (x, y, θ) in the 6×6 ROS pose covariance (x, y, z, roll, pitch, yaw).
-const COV6 = [0, 1, 5] as const;
+// Where each entry of the row-major 3×3 (x, y, θ) covariance sits in the 6×6 ROS pose covariance (x, y, z, roll,
+// pitch, yaw): rows and columns 0, 1 and 5. Spelled out, not looped over an index table: every pose message (10 Hz
+// per robot, read by several nodes) goes through these copies.
+const C00 = 0, C01 = 1, C02 = 5, C10 = 6, C11 = 7, C12 = 11, C20 = 30, C21 = 31, C22 = 35;
 
 /** Fills `out` from an estimate: the 3×3 covariance goes into the x, y, yaw rows/columns of the 6×6 one. */
 export function toPoseWithCovariance(est: PoseEstimate, out: PoseWithCovarianceStamped): PoseWithCovarianceStamped {
@@ -50,7 +52,16 @@ export function toPoseWithCovariance(est: PoseEstimate, out: PoseWithCovarianceS
   out.pose.pose.position.y = est.pose.y;
   setYawQuaternion(out.pose.pose.orientation, est.pose.theta);
   const c = out.pose.covariance;
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) c[COV6[i]! * 6 + COV6[j]!] = est.covariance[i * 3 + j]!;
+  const e = est.covariance;
+  c[C00] = e[0]!;
+  c[C01] = e[1]!;
+  c[C02] = e[2]!;
+  c[C10] = e[3]!;
+  c[C11] = e[4]!;
+  c[C12] = e[5]!;
+  c[C20] = e[6]!;
+  c[C21] = e[7]!;
+  c[C22] = e[8]!;
   return out;
 }
 
@@ -61,7 +72,16 @@ export function fromPoseWithCovariance(msg: PoseWithCovarianceStamped, out: Pose
   out.pose.y = msg.pose.pose.position.y;
   out.pose.theta = quaternionToYaw(msg.pose.pose.orientation);
   const c = msg.pose.covariance;
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) out.covariance[i * 3 + j] = c[COV6[i]! * 6 + COV6[j]!] ?? 0;
+  const o = out.covariance;
+  o[0] = c[C00] ?? 0;
+  o[1] = c[C01] ?? 0;
+  o[2] = c[C02] ?? 0;
+  o[3] = c[C10] ?? 0;
+  o[4] = c[C11] ?? 0;
+  o[5] = c[C12] ?? 0;
+  o[6] = c[C20] ?? 0;
+  o[7] = c[C21] ?? 0;
+  o[8] = c[C22] ?? 0;
   return out;
 }
 

@@ -7,10 +7,11 @@ export {
   circumscribedRadius,
   DEFAULT_FOOTPRINT,
   footprintCircleGap,
+  footprintCover,
   footprintGap,
   footprintHitsObstacles,
 } from './core/Footprint.ts';
-export type { Footprint } from './core/Footprint.ts';
+export type { Footprint, FootprintCover } from './core/Footprint.ts';
 export { GnssSensor, DEFAULT_GNSS } from './core/GnssSensor.ts';
 export type { Box, GnssNoFixReason, GnssParams, GnssSample } from './core/GnssSensor.ts';
 export { ImuSensor, DEFAULT_IMU } from './core/ImuSensor.ts';

@@ -233,3 +233,113 @@ describe('Ekf2D', () => {
     expect(problems.some((m) => m.includes('gnssGateChi2'))).toBe(true);
   });
 });
+
+/**
+ * The measurement update as first written: dense Joseph form over all six states (P ← A P Aᵀ + K R Kᵀ, A = I − K H,
+ * H = [I_m 0]). Kept as the reference the filter's structured update must match bit for bit. Returns the new state
+ * and covariance, or undefined when the innovation is gated out.
+ */
+function referenceUpdate(s0: Float64Array, P0: Float64Array, nu: number[], R: number[], gate: number): { s: Float64Array; P: Float64Array } | undefined {
+  const N = 6, m = nu.length;
+  const S = new Float64Array(9), Si = new Float64Array(9), K = new Float64Array(N * 3);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) S[i * 3 + j] = P0[i * N + j]! + R[i * 3 + j]!;
+  if (m === 2) {
+    const det = S[0]! * S[4]! - S[1]! * S[3]!;
+    if (!(det > 0)) return undefined;
+    Si[0] = S[4]! / det;
+    Si[1] = -S[1]! / det;
+    Si[3] = -S[3]! / det;
+    Si[4] = S[0]! / det;
+  } else {
+    // invert3 as the filter does it (cofactors over the determinant).
+    const [a, b, c, d, e, f, g, h, k] = S as unknown as number[];
+    const A0 = e! * k! - f! * h!, B0 = -(d! * k! - f! * g!), C0 = d! * h! - e! * g!;
+    const inv = 1 / (a! * A0 + b! * B0 + c! * C0);
+    Si.set([A0 * inv, -(b! * k! - c! * h!) * inv, (b! * f! - c! * e!) * inv, B0 * inv, (a! * k! - c! * g!) * inv,
+      -(a! * f! - c! * d!) * inv, C0 * inv, -(a! * h! - b! * g!) * inv, (a! * e! - b! * d!) * inv]);
+  }
+  let nis = 0;
+  for (let i = 0; i < m; i++) {
+    let acc = 0;
+    for (let j = 0; j < m; j++) acc += Si[i * 3 + j]! * nu[j]!;
+    nis += nu[i]! * acc;
+  }
+  if (!(nis <= gate)) return undefined;
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < 3; j++) {
+      let acc = 0;
+      if (j < m) for (let k = 0; k < m; k++) acc += P0[i * N + k]! * Si[k * 3 + j]!;
+      K[i * 3 + j] = acc;
+    }
+  }
+  const s = Float64Array.from(s0);
+  for (let i = 0; i < N; i++) {
+    let acc = 0;
+    for (let j = 0; j < m; j++) acc += K[i * 3 + j]! * nu[j]!;
+    s[i] = s[i]! + acc;
+  }
+  s[2] = wrapAngle(s[2]!);
+  const A = new Float64Array(N * N), T = new Float64Array(N * N), P = new Float64Array(N * N);
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) A[i * N + j] = (i === j ? 1 : 0) - (j < m ? K[i * 3 + j]! : 0);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      let acc = 0;
+      for (let k = 0; k < N; k++) acc += A[i * N + k]! * P0[k * N + j]!;
+      T[i * N + j] = acc;
+    }
+  }
+  for (let i = 0; i < N; i++) {
+    for (let j = i; j < N; j++) {
+      let acc = 0;
+      for (let k = 0; k < N; k++) acc += T[i * N + k]! * A[j * N + k]!;
+      for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) acc += K[i * 3 + a]! * R[a * 3 + b]! * K[j * 3 + b]!;
+      P[i * N + j] = acc;
+      P[j * N + i] = acc;
+    }
+  }
+  // The filter's symmetrise step: average the (already equal) halves, clamp tiny pose variances.
+  for (let i = 0; i < N; i++) for (let j = i + 1; j < N; j++) P[i * N + j] = P[j * N + i] = 0.5 * (P[i * N + j]! + P[j * N + i]!);
+  for (let i = 0; i < 3; i++) if (P[i * N + i]! < 1e-12) P[i * N + i] = 1e-12;
+  return { s, P };
+}
+
+describe('Ekf2D measurement update', () => {
+  it('matches the dense Joseph-form reference bit for bit on seeded random runs (GNSS and pose updates)', () => {
+    const rnd = new Random(17);
+    let compared = 0;
+    for (let run = 0; run < 20; run++) {
+      const ekf = new Ekf2D({ initialYawScaleStd: run % 2 === 0 ? 0.01 : 0 });
+      ekf.reset({ x: rnd.uniform(-50, 50), y: rnd.uniform(-50, 50), theta: rnd.uniform(-3, 3) });
+      for (let step = 0; step < 200; step++) {
+        if (rnd.chance(0.5)) ekf.predictFused(rnd.uniform(0, 0.2), rnd.normal(0, 0.05), rnd.normal(0, 0.05), 0.1);
+        else ekf.predict(rnd.uniform(-0.05, 0.2), rnd.normal(0, 0.05), 0.1, rnd.chance(0.5));
+        if (!rnd.chance(0.4)) continue;
+        const pose = ekf.pose();
+        const s0 = Float64Array.from([pose.x, pose.y, pose.theta, ekf.odomScaleError, ekf.gyroBiasRps, ekf.yawScaleError]);
+        const P0 = ekf.fullCovariance();
+        let expected: ReturnType<typeof referenceUpdate>;
+        let accepted: boolean;
+        if (rnd.chance(0.5)) {
+          const vx = rnd.uniform(0.01, 4), vy = rnd.uniform(0.01, 4), vxy = rnd.uniform(-0.5, 0.5) * Math.sqrt(vx * vy);
+          const fx = pose.x + rnd.normal(0, 2), fy = pose.y + rnd.normal(0, 2);
+          const floor = defaultEkfParams.gnssMinStdM ** 2;
+          expected = referenceUpdate(s0, P0, [fx - s0[0]!, fy - s0[1]!], [Math.max(vx, floor), vxy, 0, vxy, Math.max(vy, floor), 0, 0, 0, 0], defaultEkfParams.gnssGateChi2);
+          accepted = ekf.updateGnss(fx, fy, vx, vxy, vy).accepted;
+        } else {
+          const c = [rnd.uniform(0.001, 0.2), 0, 0, 0, rnd.uniform(0.001, 0.2), 0, 0, 0, rnd.uniform(1e-5, 1e-2)];
+          c[1] = c[3] = rnd.uniform(-0.3, 0.3) * Math.sqrt(c[0]! * c[4]!);
+          const m = { x: pose.x + rnd.normal(0, 0.3), y: pose.y + rnd.normal(0, 0.3), theta: pose.theta + rnd.normal(0, 0.05) };
+          expected = referenceUpdate(s0, P0, [m.x - s0[0]!, m.y - s0[1]!, wrapAngle(m.theta - s0[2]!)], c, defaultEkfParams.poseGateChi2);
+          accepted = ekf.updatePose(m, c).accepted;
+        }
+        expect(accepted).toBe(expected !== undefined);
+        if (expected === undefined) continue;
+        const after = ekf.pose();
+        expect([after.x, after.y, after.theta, ekf.odomScaleError, ekf.gyroBiasRps, ekf.yawScaleError]).toEqual([...expected.s]);
+        expect([...ekf.fullCovariance()]).toEqual([...expected.P]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+});

@@ -183,6 +183,12 @@ export class Ekf2D {
     return out;
   }
 
+  /** The whole 6×6 covariance over (x, y, θ, k, b, kθ), row-major, copied into `out` (diagnostics and tests). */
+  fullCovariance(out: Float64Array = new Float64Array(NN)): Float64Array {
+    out.set(this.#P);
+    return out;
+  }
+
   /** Estimated odometry scale error k: true distance ≈ odometry distance × (1 + k). */
   get odomScaleError(): number {
     return this.#s[3]!;
@@ -449,22 +455,28 @@ export class Ekf2D {
       s[i] = s[i]! + acc;
     }
     s[2] = wrapAngle(s[2]!);
-    // Joseph form: P = A P Aᵀ + K R Kᵀ with A = I - K H.
+    // Joseph form: P = A P Aᵀ + K R Kᵀ with A = I - K H. With H = [I_m 0], column k ≥ m of A is the unit vector e_k,
+    // so of the dense sums' terms over k only those with k < m are products; the k = i (or j) term is the P (or T)
+    // entry itself and the rest are exact zeros. Adding just the non-zero terms, in the same order, gives the same
+    // sums bit for bit (a sum that starts at +0 never turns -0, so dropping ±0 terms changes nothing; P is finite),
+    // at a third of the work: the update runs ten times a simulated second per robot.
     const A = this.#A, T = this.#T;
     for (let i = 0; i < N; i++) {
-      for (let j = 0; j < N; j++) A[i * N + j] = (i === j ? 1 : 0) - (j < m ? K[i * 3 + j]! : 0);
+      for (let k = 0; k < m; k++) A[i * N + k] = (i === k ? 1 : 0) - K[i * 3 + k]!;
     }
     for (let i = 0; i < N; i++) {
       for (let j = 0; j < N; j++) {
         let acc = 0;
-        for (let k = 0; k < N; k++) acc += A[i * N + k]! * P[k * N + j]!;
+        for (let k = 0; k < m; k++) acc += A[i * N + k]! * P[k * N + j]!;
+        if (i >= m) acc += P[i * N + j]!;
         T[i * N + j] = acc;
       }
     }
     for (let i = 0; i < N; i++) {
       for (let j = i; j < N; j++) {
         let acc = 0;
-        for (let k = 0; k < N; k++) acc += T[i * N + k]! * A[j * N + k]!;
+        for (let k = 0; k < m; k++) acc += T[i * N + k]! * A[j * N + k]!;
+        if (j >= m) acc += T[i * N + j]!;
         for (let a = 0; a < m; a++) {
           const kia = K[i * 3 + a]!;
           for (let b = 0; b < m; b++) acc += kia * R[a * 3 + b]! * K[j * 3 + b]!;

@@ -38,6 +38,32 @@ describe('SegmentGrid', () => {
 });
 
 describe('ScanMatcher', () => {
+  it('gives a reused matcher the same answer as a fresh one, to the last bit, when the scan shape changes between scans', () => {
+    // The matcher keeps per-scan-shape state (the beams' directions); a stale copy would move every beam end point.
+    const rnd = new Random(8);
+    const segs = courtyard();
+    const shapes = [
+      { beams: 180, angleMinRad: -Math.PI, fovRad: 2 * Math.PI },
+      { beams: 90, angleMinRad: -Math.PI, fovRad: 2 * Math.PI },
+      { beams: 181, angleMinRad: -0.75 * Math.PI, fovRad: 1.5 * Math.PI },
+      { beams: 180, angleMinRad: -Math.PI + 0.01, fovRad: 2 * Math.PI },
+    ];
+    const reused = new ScanMatcher(segs);
+    const answer = (m: ReturnType<ScanMatcher['match']>) => JSON.stringify([m.ok, m.failure, m.pose, [...m.covariance], m.inliers, m.iterations]);
+    for (let k = 0; k < 24; k++) {
+      const shape = shapes[k % shapes.length]!;
+      const truth = { x: rnd.uniform(-2, 3), y: rnd.uniform(-2, 1), theta: rnd.uniform(-Math.PI, Math.PI) };
+      const inc = shape.fovRad / shape.beams;
+      const ranges = new Float32Array(shape.beams);
+      castScanBruteForce(segs, [], truth, shape.angleMinRad, inc, 10, ranges);
+      for (let i = 0; i < ranges.length; i++) if (Number.isFinite(ranges[i]!)) ranges[i] = ranges[i]! + rnd.normal(0, 0.02);
+      const scan = { ranges, angleMinRad: shape.angleMinRad, angleIncrementRad: inc, rangeMinM: 0.1, rangeMaxM: 10 };
+      const predicted = { x: truth.x + rnd.normal(0, 0.2), y: truth.y + rnd.normal(0, 0.2), theta: truth.theta + rnd.normal(0, 0.03) };
+      const fresh = answer(new ScanMatcher(segs).match(scan, predicted));
+      expect(answer(reused.match(scan, predicted))).toBe(fresh);
+    }
+  });
+
   it('recovers the true pose from a prediction 0.6 m and 5° off', () => {
     const rnd = new Random(1);
     const segs = courtyard();

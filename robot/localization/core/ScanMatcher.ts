@@ -153,6 +153,11 @@ export class ScanMatcher {
   #ly = new Float64Array(0);
   /** Segment each beam was associated with on the last lookup, -1 for none. */
   #assoc = new Int32Array(0);
+  // Each beam's direction in the robot frame for the scan shape last seen (a LiDAR's never changes): two trig calls
+  // per beam per scan saved, and the same angle expression as before, so the same end points to the last bit.
+  #beamCos = new Float64Array(0);
+  #beamSin = new Float64Array(0);
+  #beamsFor = { count: -1, angleMinRad: NaN, angleIncrementRad: NaN, laserYawRad: NaN };
   readonly #hit = createNearestSegment();
   readonly #H = new Float64Array(9);
   readonly #Hs = new Float64Array(9);
@@ -347,14 +352,32 @@ export class ScanMatcher {
       this.#ly = new Float64Array(count);
       this.#assoc = new Int32Array(count);
     }
+    const shape = this.#beamsFor;
+    if (shape.count !== count || shape.angleMinRad !== scan.angleMinRad || shape.angleIncrementRad !== scan.angleIncrementRad
+      || shape.laserYawRad !== p.laserYawRad) {
+      if (this.#beamCos.length < count) {
+        this.#beamCos = new Float64Array(count);
+        this.#beamSin = new Float64Array(count);
+      }
+      for (let i = 0; i < count; i++) {
+        const a = p.laserYawRad + scan.angleMinRad + i * scan.angleIncrementRad;
+        this.#beamCos[i] = Math.cos(a);
+        this.#beamSin[i] = Math.sin(a);
+      }
+      shape.count = count;
+      shape.angleMinRad = scan.angleMinRad;
+      shape.angleIncrementRad = scan.angleIncrementRad;
+      shape.laserYawRad = p.laserYawRad;
+    }
+    const cos = this.#beamCos, sin = this.#beamSin, lx = this.#lx, ly = this.#ly, ranges = scan.ranges;
+    const rMin = scan.rangeMinM, rMax = scan.rangeMaxM;
     const stride = Math.max(1, Math.floor(p.beamStride));
     let n = 0;
     for (let i = 0; i < count; i += stride) {
-      const r = scan.ranges[i]!;
-      if (!(r >= scan.rangeMinM && r < scan.rangeMaxM)) continue;
-      const a = p.laserYawRad + scan.angleMinRad + i * scan.angleIncrementRad;
-      this.#lx[n] = p.laserXM + r * Math.cos(a);
-      this.#ly[n] = p.laserYM + r * Math.sin(a);
+      const r = ranges[i]!;
+      if (!(r >= rMin && r < rMax)) continue;
+      lx[n] = p.laserXM + r * cos[i]!;
+      ly[n] = p.laserYM + r * sin[i]!;
       n++;
     }
     return n;

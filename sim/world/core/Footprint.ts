@@ -60,18 +60,37 @@ function halfExtent(theta: number, fp: { lengthM: number; widthM: number }, ux: 
 }
 
 /**
+ * What footprintHitsObstacles tests a footprint with: a rectangle is covered by `count` circles of `radiusM` spaced
+ * `stepM` along its axis; `circumscribedM` is the fast path's radius. Depends on the footprint only, so a body
+ * computes it once (two Math.hypot calls per test add up at 20 Hz per robot over a day).
+ */
+export interface FootprintCover {
+  count: number;
+  stepM: number;
+  radiusM: number;
+  circumscribedM: number;
+}
+
+export function footprintCover(fp: Footprint): FootprintCover {
+  if (fp.kind === 'circle') return { count: 1, stepM: 0, radiusM: fp.radiusM, circumscribedM: fp.radiusM };
+  const count = Math.max(1, Math.ceil(fp.lengthM / fp.widthM));
+  const stepM = fp.lengthM / count;
+  return { count, stepM, radiusM: Math.hypot(stepM / 2, fp.widthM / 2), circumscribedM: circumscribedRadius(fp) };
+}
+
+/**
  * Whether the footprint touches static obstacles. The rectangle is covered by a row of circles along its axis
  * (ScanSource answers "anything within r of a point"), which over-approximates the corners by a few centimetres;
- * a centre inside a building counts too.
+ * a centre inside a building counts too. `cover` must be `footprintCover(fp)` (pass it to skip recomputing it).
  */
-export function footprintHitsObstacles(pose: Pose2, fp: Footprint, source: ScanSource, marginM = 0): boolean {
+export function footprintHitsObstacles(pose: Pose2, fp: Footprint, source: ScanSource, marginM = 0, cover = footprintCover(fp)): boolean {
   if (source.containsPoint(pose.x, pose.y)) return true;
   if (fp.kind === 'circle') return !source.isClear(pose.x, pose.y, fp.radiusM + marginM);
-  const n = Math.max(1, Math.ceil(fp.lengthM / fp.widthM));
-  const step = fp.lengthM / n;
-  const r = Math.hypot(step / 2, fp.widthM / 2) + marginM;
+  const n = cover.count;
+  const step = cover.stepM;
+  const r = cover.radiusM + marginM;
   // Fast path: nothing within the circumscribed circle means nothing within any covering circle.
-  if (source.isClear(pose.x, pose.y, circumscribedRadius(fp) + marginM)) return false;
+  if (source.isClear(pose.x, pose.y, cover.circumscribedM + marginM)) return false;
   const cos = Math.cos(pose.theta);
   const sin = Math.sin(pose.theta);
   for (let i = 0; i < n; i++) {

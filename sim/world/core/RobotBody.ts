@@ -7,7 +7,7 @@ import type { Random } from '../../../common/core/Random.ts';
 import type { Circle, Pose2 } from '../../../maps/core/types.ts';
 import { Battery, type BatteryParams } from './Battery.ts';
 import { DiffDrive, type DiffDriveLimits, type DriveState } from './DiffDrive.ts';
-import { circumscribedRadius, DEFAULT_FOOTPRINT, type Footprint } from './Footprint.ts';
+import { DEFAULT_FOOTPRINT, footprintCover, type Footprint, type FootprintCover } from './Footprint.ts';
 import { GnssSensor, type GnssParams } from './GnssSensor.ts';
 import { ImuSensor, type ImuParams, type ImuSample } from './ImuSensor.ts';
 import { Lidar2D, type LidarParams } from './Lidar2D.ts';
@@ -34,6 +34,8 @@ export interface VelocityCommand {
 export class RobotBody {
   readonly id: string;
   readonly footprint: Footprint;
+  /** The footprint's covering circles for obstacle contacts, and its circumscribed radius (computed once). */
+  readonly cover: FootprintCover;
   readonly drive: DiffDrive;
   readonly battery: Battery;
   readonly odometry: WheelOdometry;
@@ -56,6 +58,7 @@ export class RobotBody {
   constructor(rng: Random, source: ScanSource, options: RobotBodyOptions) {
     this.id = options.id;
     this.footprint = options.footprint ?? DEFAULT_FOOTPRINT;
+    this.cover = footprintCover(this.footprint);
     this.drive = new DiffDrive(options.drive);
     this.battery = new Battery(options.battery);
     this.odometry = new WheelOdometry(rng.fork(), options.odometry);
@@ -66,7 +69,7 @@ export class RobotBody {
     this.truth = { x, y, theta, vMps: 0, omegaRadps: 0 };
     this.#odom = this.odometry.sample(this.truth, 0);
     this.#imu = this.imu.sample(this.truth, 0);
-    this.#circle = { x, y, radiusM: circumscribedRadius(this.footprint) };
+    this.#circle = { x, y, radiusM: this.cover.circumscribedM };
   }
 
   get pose(): Pose2 {
@@ -98,6 +101,15 @@ export class RobotBody {
     this.battery.step(dtS, this.truth.vMps, this.charging);
     this.#odom = this.odometry.sample(this.truth, dtS);
     this.#imu = this.imu.sample(this.truth, dtS);
+    // The truth moves only here, so the circle is current between steps: World hands it to every other robot's
+    // LiDAR without the getter's writes (30 robots: 29 circles per scan, 10 scans a second each).
+    this.#circle.x = this.truth.x;
+    this.#circle.y = this.truth.y;
+  }
+
+  /** `circle` as of the last step (or the start), without refreshing it: for the World, which steps every body. */
+  get circleAtStep(): Circle {
+    return this.#circle;
   }
 
   setCommand(vMps: number, omegaRadps: number): void {

@@ -72,6 +72,19 @@ describe('World', () => {
     expect(ranges[0]).toBe(Infinity);
   });
 
+  it("shows another robot to the LiDAR where that robot's ground truth is after each step", () => {
+    const world = new World({ seed: 4 });
+    const a = world.addRobot({ id: 'a', start: { x: 0, y: 0, theta: 0 }, lidar: { beams: 4, rangeNoiseSdM: 0 } });
+    const b = world.addRobot({ id: 'b', start: { x: 3, y: 0, theta: 0 } });
+    const bRadius = Math.hypot(0.35, 0.25);
+    b.setCommand(0.5, 0);
+    for (let k = 0; k < 5; k++) {
+      world.advance(0.5);
+      expect(b.truth.x).toBeGreaterThan(3 + 0.1 * k);
+      expect(world.scan(a).ranges[2]).toBeCloseTo(Math.hypot(b.truth.x, b.truth.y) - bRadius, 5);
+    }
+  });
+
   it('is deterministic: the same seed gives the identical trace, another seed another one', () => {
     const trace = (seed: number) => {
       const world = new World({ seed, source: BruteForceScanSource.room(-20, -20, 20, 20) });

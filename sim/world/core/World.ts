@@ -6,7 +6,7 @@
  */
 import { Random } from '../../../common/core/Random.ts';
 import type { Circle } from '../../../maps/core/types.ts';
-import { footprintCircleGap, footprintGap, footprintHitsObstacles, circumscribedRadius } from './Footprint.ts';
+import { footprintCircleGap, footprintGap, footprintHitsObstacles } from './Footprint.ts';
 import type { LidarScan } from './Lidar2D.ts';
 import { RobotBody, type RobotBodyOptions } from './RobotBody.ts';
 import { OPEN_FIELD, type ScanSource } from './ScanSource.ts';
@@ -67,9 +67,12 @@ export class World {
   readonly #robots: RobotBody[] = [];
   readonly #byId = new Map<string, RobotBody>();
   readonly #circles: Circle[] = [];
-  // Contact state per pair from the previous step, so a contact lasting many steps counts once.
+  // Contact state per pair from the previous step, so a contact lasting many steps counts once; the next step's
+  // sets are the step before's, cleared (two fresh Sets per step were garbage 20 times a simulated second).
   #inContact = new Set<string>();
   #inNearMiss = new Set<string>();
+  #nextContact = new Set<string>();
+  #nextNearMiss = new Set<string>();
 
   constructor(options: WorldOptions) {
     this.dtS = options.dtS ?? 0.05;
@@ -119,7 +122,7 @@ export class World {
     const out = this.#circles;
     out.length = 0;
     for (const p of this.pedestrians) out.push(p);
-    for (const r of this.#robots) if (r !== robot) out.push(r.circle);
+    for (const r of this.#robots) if (r !== robot) out.push(r.circleAtStep);
     return out;
   }
 
@@ -129,14 +132,16 @@ export class World {
   }
 
   #detectContacts(): void {
-    const contact = new Set<string>();
-    const near = new Set<string>();
+    const contact = this.#nextContact;
+    const near = this.#nextNearMiss;
+    contact.clear();
+    near.clear();
     const robots = this.#robots;
     for (let i = 0; i < robots.length; i++) {
       const r = robots[i]!;
       const pose = r.truth;
-      const reach = circumscribedRadius(r.footprint) + this.nearMissM;
-      if (footprintHitsObstacles(pose, r.footprint, this.source)) this.#record(contact, `${r.id}|o`, r, 'obstacle', undefined, 0);
+      const reach = r.cover.circumscribedM + this.nearMissM;
+      if (footprintHitsObstacles(pose, r.footprint, this.source, 0, r.cover)) this.#record(contact, `${r.id}|o`, r, 'obstacle', undefined, 0);
       for (const p of this.pedestrians) {
         const dx = p.x - pose.x;
         const dy = p.y - pose.y;
@@ -147,7 +152,7 @@ export class World {
       }
       for (let j = i + 1; j < robots.length; j++) {
         const o = robots[j]!;
-        const lim = reach + circumscribedRadius(o.footprint);
+        const lim = reach + o.cover.circumscribedM;
         const dx = o.truth.x - pose.x;
         const dy = o.truth.y - pose.y;
         if (dx * dx + dy * dy > lim * lim) continue;
@@ -155,6 +160,8 @@ export class World {
         this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
       }
     }
+    this.#nextContact = this.#inContact;
+    this.#nextNearMiss = this.#inNearMiss;
     this.#inContact = contact;
     this.#inNearMiss = near;
   }
