@@ -6,7 +6,11 @@
  */
 import {
   applyPoseCorrection,
+  backUpSpeed,
   createAvoidanceState,
+  createBackUpState,
+  defaultBackUpParams,
+  startBackUp,
   createPoseCorrection,
   createPurePursuitOutput,
   createPurePursuitState,
@@ -22,6 +26,8 @@ import {
   updatePoseCorrection,
   type AvoidanceParams,
   type AvoidanceState,
+  type BackUpParams,
+  type BackUpState,
   type PoseCorrection,
   type PoseCorrectionParams,
   type PurePursuitParams,
@@ -72,6 +78,15 @@ export const controllerParams = defineParams({
   stallTimeoutS: {
     name: 'stall_timeout_s', type: 'double', default: 30, unit: 's',
     description: 'No progress along the path for this long (turning on the spot, edging back and forth): drop the avoidance offset and ask for a re-plan',
+    validate: inRange.positive,
+  },
+  backUpDistanceM: {
+    name: 'back_up.distance_m', type: 'double', default: defaultBackUpParams.distanceM, unit: 'm',
+    description: 'When the stall watchdog fires away from the goal, back up this far (wedged beside a robot or wall, a turn on the spot is stopped) before the fresh path; 0: no back-up',
+    validate: inRange.nonNegative,
+  },
+  backUpSpeedMps: {
+    name: 'back_up.speed_mps', type: 'double', default: defaultBackUpParams.speedMps, unit: 'm/s', description: 'Reverse speed while backing up',
     validate: inRange.positive,
   },
   smoothingTimeConstantS: {
@@ -151,6 +166,8 @@ export class ControllerNode {
   #speedLimitMps = Number.POSITIVE_INFINITY;
   #state: PurePursuitState = createPurePursuitState();
   #avoid: AvoidanceState = createAvoidanceState();
+  #bp: BackUpParams = { ...defaultBackUpParams };
+  readonly #backUp: BackUpState = createBackUpState();
   readonly #out = createPurePursuitOutput();
   #moving = false;
   #replanSent = false;
@@ -216,6 +233,7 @@ export class ControllerNode {
         this.#goalMs = stampToMs(m.header.stamp);
         this.#state = createPurePursuitState();
         this.#avoid = createAvoidanceState();
+        this.#backUp.active = false;
         this.#estProj.segmentIndex = 0;
         this.#replanSent = false;
         this.#progress = { sM: Number.NEGATIVE_INFINITY, atMs: this.#node.getClock().now() };
@@ -245,6 +263,7 @@ export class ControllerNode {
       passingSpeedMps: p.passingSpeedMps,
       blockedTimeoutS: p.blockedTimeoutS,
     };
+    this.#bp = { ...defaultBackUpParams, distanceM: p.backUpDistanceM, speedMps: p.backUpSpeedMps };
     this.#pc = {
       timeConstantS: p.smoothingTimeConstantS,
       maxRateMps: p.smoothingMaxRateMps,
@@ -301,6 +320,20 @@ export class ControllerNode {
     }
     const dtS = 1 / p.controlRateHz;
     const pose = this.#trackedPose(dtS);
+    if (this.#backUp.active) {
+      const v = backUpSpeed(this.#backUp, pose, now, this.#bp);
+      if (v !== 0) {
+        this.#cmd.linear.x = v;
+        this.#cmd.angular.z = 0;
+        this.#cmdPub!.publish(this.#cmd);
+        this.#moving = true;
+        this.#report('blocked');
+        return;
+      }
+      // Backed up: a fresh path from here, and the watchdog's clock starts again.
+      this.#progress = { sM: Number.NEGATIVE_INFINITY, atMs: now };
+      this.#askFreshPath(pose);
+    }
     const avoid = this.#avoid;
     if (now - this.#scanMs <= p.scanTimeoutS * 1000) {
       updateAvoidance(path, this.#state.segmentIndex, pose, this.#scan, dtS, avoid, this.#ap);
@@ -362,7 +395,7 @@ export class ControllerNode {
    * Without STALL_PROGRESS_M of progress for stall_timeout_s: near the goal that is arrival; elsewhere the offset is
    * dropped and a fresh path from here is asked for. Returns true when it stopped this tick.
    */
-  #stalled(progressM: number, remainingM: number, now: number, p: Readonly<ParamsOf<typeof controllerParams>>, pose: { x: number; y: number }): boolean {
+  #stalled(progressM: number, remainingM: number, now: number, p: Readonly<ParamsOf<typeof controllerParams>>, pose: Pose2): boolean {
     if (progressM > this.#progress.sM + STALL_PROGRESS_M || this.#progress.sM === Number.NEGATIVE_INFINITY) {
       this.#progress = { sM: progressM, atMs: now };
       return false;
@@ -377,11 +410,20 @@ export class ControllerNode {
       this.#halt('arrived');
       return true;
     }
-    this.metrics.replanRequests++;
+    if (this.#bp.distanceM > 0) {
+      this.#node.getLogger().warn(`controller: no progress for ${p.stallTimeoutS} s; backing up for a fresh path`);
+      startBackUp(this.#backUp, pose, now, this.#bp);
+      return false;
+    }
     this.#node.getLogger().warn(`controller: no progress for ${p.stallTimeoutS} s; asking for a fresh path`);
+    this.#askFreshPath(pose);
+    return false;
+  }
+
+  #askFreshPath(pose: { x: number; y: number }): void {
+    this.metrics.replanRequests++;
     const req: ReplanRequest = { goalMs: this.#goalMs, x: pose.x, y: pose.y };
     this.#replanPub!.publish({ data: JSON.stringify(req) });
-    return false;
   }
 
   /** Publishes one zero command if the robot was told to move, and reports `state`. */

@@ -15,7 +15,7 @@ import { bodyBattery } from './bodyBattery.ts';
 import { bridgedCampus } from './bridgedCampus.ts';
 import { createFullFidelityFleet, type FullFidelityFleet, type FullFidelityStats } from './FullFidelityFleet.ts';
 import { hubSpots } from './hubSpots.ts';
-import type { RobotTruth } from './adapters/dayShardProtocol.ts';
+import type { DayContactEvent, RobotTruth } from './adapters/dayShardProtocol.ts';
 
 /** What runDay reads of a robot (the fleet-fidelity SimRobot offers the same). */
 export interface DayRobot {
@@ -108,16 +108,17 @@ export function robotTruth(fleet: FullFidelityFleet): RobotTruth[] {
     const s = r.truth.sums();
     return {
       serial: r.serial, distanceM: r.body.distanceM, collisions: r.contacts.collisions, nearMisses: r.contacts.nearMisses,
-      poses: s.poses, sumSqM2: s.sumSqM2, ctN: s.ctN, ctSumSqM2: s.ctSumSqM2,
+      poses: s.poses, sumSqM2: s.sumSqM2, ctN: s.ctN, ctSumSqM2: s.ctSumSqM2, stalls: r.stalls.finish(),
     };
   });
 }
 
-/** Ground truth into the record: true distance, contacts, localization RMSE and cross-track RMS per robot. */
-export function writeTruth(
-  recorder: DayRecorder, truth: readonly RobotTruth[], contacts: ContactSummary,
-  events: ReadonlyArray<{ timeMs: number; robotId: string; kind: string; gapM: number }>,
-): void {
+/**
+ * Ground truth into the record: true distance, contacts, localization RMSE and cross-track RMS per robot; contacts
+ * (with what the robot was doing) and stall episodes as events, and per robot a `motion` event with the seconds it
+ * spent in each controller state while driving.
+ */
+export function writeTruth(recorder: DayRecorder, truth: readonly RobotTruth[], contacts: ContactSummary, events: readonly DayContactEvent[]): void {
   for (const r of truth) {
     const t = recorder.robot(r.serial);
     t.distanceM = r.distanceM;
@@ -129,5 +130,28 @@ export function writeTruth(
     t.crossTrackRmsM = r.ctN > 0 ? Math.sqrt(r.ctSumSqM2 / r.ctN) : null;
   }
   recorder.setContacts(contacts);
-  for (const e of events) recorder.event({ tMs: e.timeMs, kind: e.gapM <= 0 ? `collision:${e.kind}` : `near-miss:${e.kind}`, serial: e.robotId });
+  for (const e of events) {
+    recorder.event({
+      tMs: e.timeMs, kind: e.gapM <= 0 ? `collision:${e.kind}` : `near-miss:${e.kind}`, serial: e.robotId,
+      ...(e.detail !== undefined ? { detail: e.detail } : {}),
+    });
+  }
+  for (const r of truth) {
+    const s = r.stalls;
+    for (const ep of s.episodes) {
+      recorder.event({
+        tMs: ep.startMs, kind: 'stall', serial: r.serial,
+        detail: `${Math.round(ep.durationS)} s at (${ep.x.toFixed(1)}, ${ep.y.toFixed(1)}); controller ${secondsBy(ep.controller)}; safety ${secondsBy(ep.safety)}`,
+      });
+    }
+    recorder.event({
+      tMs: recorder.params.endMs, kind: 'motion', serial: r.serial,
+      detail: `driving ${Math.round(s.pendingS)} s, stalled ${Math.round(s.stalledS)} s in ${s.episodes.length + s.droppedEpisodes} stalls; controller ${secondsBy(s.controllerS)}`,
+    });
+  }
+}
+
+/** `tracking 120 s, blocked 30 s`, longest first. */
+function secondsBy(m: Readonly<Record<string, number>>): string {
+  return Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round(v)} s`).join(', ') || '-';
 }

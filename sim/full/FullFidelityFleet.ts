@@ -86,8 +86,8 @@ export class FullFidelityFleet {
   readonly routes: RouteCache;
   readonly pedestrians: Pedestrians | undefined;
   readonly robots: FullFidelityRobot[] = [];
-  /** The first contact events (bounded), for the report. */
-  readonly events: ContactEvent[] = [];
+  /** The first contact events (bounded), for the report, each with what the robot was doing (`detail`). */
+  readonly events: Array<ContactEvent & { detail: string }> = [];
   /** The last warn/error log entries of the bus (bounded). */
   readonly logs: LogEntry[] = [];
   readonly #bySerial = new Map<string, FullFidelityRobot>();
@@ -201,9 +201,25 @@ export class FullFidelityFleet {
           if (e.kind === 'pedestrian') c.pedestrianNearMisses++;
         }
       }
-      if (this.events.length < KEEP_EVENTS) this.events.push(e);
+      if (this.events.length < KEEP_EVENTS) this.events.push({ ...e, detail: this.#contactDetail(e) });
     }
     ev.length = 0;
+  }
+
+  /** Who was where, how fast, and what the robot's controller and safety node said: enough to tell whose fault it was. */
+  #contactDetail(e: ContactEvent): string {
+    const r = this.#bySerial.get(e.robotId);
+    const b = this.world.robot(e.robotId);
+    const parts = [`robot ${e.robotSpeedMps.toFixed(2)} m/s`];
+    if (b !== undefined) parts.push(`at (${b.truth.x.toFixed(1)}, ${b.truth.y.toFixed(1)}) heading ${b.truth.theta.toFixed(2)}`);
+    if (r !== undefined) {
+      parts.push(`controller ${r.stack.controller?.status ?? '-'}`, `safety ${r.stack.safety?.lastChecked.action ?? '-'}`, r.activity());
+    }
+    if (e.kind === 'pedestrian') {
+      const p = this.world.pedestrians.find((q) => q.id === e.otherId);
+      if (p !== undefined) parts.push(`walker ${e.otherId} at (${p.x.toFixed(1)}, ${p.y.toFixed(1)})`);
+    } else if (e.otherId !== undefined) parts.push(`other ${e.otherId}`);
+    return parts.join(', ');
   }
 
   #movePedestrians(): void {

@@ -8,7 +8,7 @@
  * It exposes the surface `runDay` reads from its fleet-fidelity `SimRobot` (runner, activity, enterCode,
  * motion.poseNow, battery.pctAt/usedWh, reportBattery, hooks onLeg/onHandoverOpen), plus ground truth.
  */
-import type { Clock } from '../../clock/index.ts';
+import type { Clock, TimerHandle } from '../../clock/index.ts';
 import type { CampusMap, Pose2, Vec2 } from '../../maps/index.ts';
 import { createRobotStack, type RobotStack } from '../../robot/RobotStack.ts';
 import { SimRobotDriver, type SimRobotDriverOptions } from '../../robot/closedLoop/SimRobotDriver.ts';
@@ -20,6 +20,7 @@ import { defaultBatteryModel } from '../runner/core/SimBattery.ts';
 import { activityOf, SimCompartments, SimKeypad, typeAtKeypad, type RouteCache, type SimRobotActivity, type SimRobotHooks } from '../runner/SimRobot.ts';
 import type { RobotBody, RobotBodyOptions, World } from '../world/index.ts';
 import { GroundTruthMetrics } from './GroundTruthMetrics.ts';
+import { StallTrace } from './StallTrace.ts';
 
 export interface FullFidelityRobotOptions {
   serial: string;
@@ -50,6 +51,9 @@ export interface FullFidelityRobotOptions {
   hooks?: SimRobotHooks;
 }
 
+/** How often the stall trace samples a robot, ms. */
+const TRACE_PERIOD_MS = 1000;
+
 /** Near misses and collisions this robot was part of (from the world's contact events). */
 export interface RobotContacts {
   collisions: number;
@@ -71,8 +75,12 @@ export class FullFidelityRobot {
   readonly motion: { poseNow(): MapPose; readonly driving: boolean; readonly distanceM: number };
   /** The body's battery, as runDay reads the fleet-fidelity SimBattery. */
   readonly battery: { pctAt(tMs: number): number; readonly usedWh: number; readonly charging: boolean };
+  /** Time per controller state and the stall episodes (sampled once a second). */
+  readonly stalls = new StallTrace();
   readonly #simNode: RosNode;
   readonly #legs: LegTracker;
+  readonly #clock: Clock;
+  readonly #traceTimer: TimerHandle;
 
   /** Use `FullFidelityRobot.create` (the stack starts asynchronously). */
   private constructor(o: FullFidelityRobotOptions, parts: {
@@ -101,6 +109,12 @@ export class FullFidelityRobot {
         return body.distanceM;
       },
     };
+    this.#clock = o.clock;
+    const controller = this.stack.controller, safety = this.stack.safety;
+    this.#traceTimer = o.clock.setInterval(TRACE_PERIOD_MS, () => this.stalls.add({
+      tMs: o.clock.now(), x: body.truth.x, y: body.truth.y, pending: this.motion.driving,
+      controller: controller?.status ?? 'none', safety: safety?.lastChecked.action ?? 'none',
+    }));
     this.battery = {
       pctAt: () => body.battery.percent,
       get usedWh() {
@@ -170,6 +184,7 @@ export class FullFidelityRobot {
 
   /** Stops the drivers and metrics, deactivates the nodes (the controller publishes a final stop), stops the bridge. */
   async stop(): Promise<void> {
+    this.#clock.clearTimer(this.#traceTimer);
     this.driver.destroy();
     this.truth.destroy();
     this.#legs.destroy();

@@ -12,3 +12,5 @@ export { startFullFidelityDay } from './FullFidelityDay.ts';
 export type { DayRobot, FullFidelityDay, FullFidelityDayOptions } from './FullFidelityDay.ts';
 export { startFullFidelityDayShards } from './adapters/FullFidelityDayShards.ts';
 export type { FullFidelityDayShardsOptions } from './adapters/FullFidelityDayShards.ts';
+export { StallTrace } from './StallTrace.ts';
+export type { StallEpisode, StallSample, StallTraceOptions, StallTraceSummary } from './StallTrace.ts';

@@ -94,6 +94,37 @@ describe('local avoidance', () => {
     expect(r.avoid.blockedForS).toBeGreaterThanOrEqual(defaultAvoidanceParams.blockedTimeoutS);
   });
 
+  it('stops short in line behind a robot parked on its goal rather than squeezing in beside it', () => {
+    // Issue #5: the second robot sent to a dock (or drop point) passed the first within the footway's width to reach the
+    // goal under it, ended 0.95 m from it, and neither could turn out again (the safety node stopped every turn).
+    const parked: Segment[] = [
+      { ax: 29.6, ay: -0.3, bx: 30.4, by: -0.3 }, { ax: 30.4, ay: -0.3, bx: 30.4, by: 0.3 },
+      { ax: 30.4, ay: 0.3, bx: 29.6, by: 0.3 }, { ax: 29.6, ay: 0.3, bx: 29.6, by: -0.3 },
+    ];
+    const r = drive([], parked, 40);
+    expect(r.reached).toBe(false);
+    expect(r.statuses.has('avoiding')).toBe(false);
+    expect(r.statuses.has('blocked')).toBe(true);
+    // In line, with room to turn: its front 0.6 m or more from the parked robot's back.
+    expect(Math.abs(r.pose.y)).toBeLessThan(0.15);
+    expect(r.maxX).toBeLessThan(29.6 - 0.9);
+  });
+
+  it('ignores what lies past the goal only around the goal, not where a last turn puts the path far back', () => {
+    // The path ends turning back west, so the half-plane past its goal covers the first leg: a wall across that leg
+    // (a robot charging at a dock on the way) was ignored, and the safety node stopped every pass.
+    const path = createTrackedPath([{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 3 }, { x: 8, y: 3 }]);
+    const ranges = new Float32Array(BEAMS);
+    const scan = { ranges, angleMinRad: -Math.PI, angleIncrementRad: (2 * Math.PI) / BEAMS, rangeMinM: 0.05, rangeMaxM: 10 };
+    const pose = { x: 1.5, y: 0, theta: 0 };
+    castScanBruteForce([{ ax: 4, ay: -1.6, bx: 4, by: 1.6 }], [], pose, scan.angleMinRad, scan.angleIncrementRad, 10, ranges);
+    const state = updateAvoidance(path, 0, pose, scan, 0.1, createAvoidanceState(), defaultAvoidanceParams);
+    expect(state.status).toBe('blocked');
+    // Near the goal the wall behind it is still ignored: past the end of a path that ends going east.
+    const short = createTrackedPath([{ x: 0, y: 0 }, { x: 3.5, y: 0 }]);
+    expect(updateAvoidance(short, 0, pose, scan, 0.1, createAvoidanceState(), defaultAvoidanceParams).status).toBe('clear');
+  });
+
   it('clears the blocked counter when the way opens again', () => {
     const path = createTrackedPath([{ x: 0, y: 0 }, { x: 30, y: 0 }]);
     const ranges = new Float32Array(BEAMS);

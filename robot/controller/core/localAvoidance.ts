@@ -35,6 +35,11 @@ export interface AvoidanceParams {
   stopDistanceM: number;
   /** Blocked this long asks for a re-plan, s. */
   blockedTimeoutS: number;
+  /**
+   * Something within this of the goal (another robot parked on it) makes the goal taken: every offset counts as
+   * blocked there, so the robot stops short in line rather than squeezing in beside it, m (0: off).
+   */
+  goalTakenRadiusM: number;
   /** LiDAR mounting in the robot frame: forward offset, m. */
   laserXM: number;
   /** LiDAR mounting in the robot frame: left offset, m. */
@@ -56,6 +61,7 @@ export const defaultAvoidanceParams: Readonly<AvoidanceParams> = Object.freeze({
   blockedCreepSpeedMps: 0.3,
   stopDistanceM: 1.0,
   blockedTimeoutS: 20,
+  goalTakenRadiusM: 1.2,
   laserXM: 0,
   laserYM: 0,
   laserYawRad: 0,
@@ -156,6 +162,11 @@ export function updateAvoidance(
   const lxs = pose.x + c * p.laserXM - s * p.laserYM;
   const lys = pose.y + s * p.laserXM + c * p.laserYM;
   const maxRange = p.lookAheadM + corridor;
+  // A point within goalTakenRadiusM of the goal, itself within the look-ahead, marks the goal taken.
+  const remainingM = cumM[count - 1]! - sRobot;
+  const goalInView = p.goalTakenRadiusM > 0 && remainingM <= p.lookAheadM + p.goalTakenRadiusM;
+  const takenR2 = p.goalTakenRadiusM * p.goalTakenRadiusM;
+  const pastGoalR2 = p.lookAheadM * p.lookAheadM;
   let nearest = Number.POSITIVE_INFINITY;
   const n = scan.ranges.length;
   for (let i = 0; i < n; i++) {
@@ -181,10 +192,23 @@ export function updateAvoidance(
         bestLat = ux * (wy - ay) - uy * (wx - ax);
       }
     }
+    const toGoal2 = (wx - endX) * (wx - endX) + (wy - endY) * (wy - endY);
     // Past the goal: the robot stops before it gets there, so it is not in the way (a wall behind a drop point used to
     // block the centre line, and the robot turned on the spot beside its goal for hours; the safety node still guards
-    // the front).
-    if ((wx - endX) * endUx + (wy - endY) * endUy > 0) continue;
+    // the front). Only around the goal: the half-plane beyond a goal reached by a last turn can cover the path far
+    // back, and a robot charging at a dock on the way to the hub was ignored there, then the turn past it stopped by
+    // the safety node every time (issue #5, ~2 min per pass at ZJU's dock 1).
+    if (toGoal2 <= pastGoalR2 && (wx - endX) * endUx + (wy - endY) * endUy > 0) continue;
+    // On the goal (another robot parked there, a second one sent to the same dock or drop point): no way round it
+    // gets there, and squeezing in beside it wedged two robots that could then neither turn nor leave (issue #5, a
+    // dock for hours). Its near side (this side of the goal; a wall behind the goal was passed over above) blocks
+    // every offset from where the point is (its distance short of the goal, measured straight); the controller counts
+    // stopping short as arrived.
+    if (goalInView && toGoal2 <= takenR2) {
+      const aheadM = Math.max(0, remainingM - Math.sqrt(toGoal2));
+      for (let o = 0; o < nOff; o++) if (aheadM < ahead[o]!) ahead[o] = aheadM;
+      continue;
+    }
     const along = bestS - sRobot;
     if (along < -p.lookBehindM || along > p.lookAheadM || Math.abs(bestLat) > corridor) continue;
     if (Math.abs(bestLat) <= p.pathHalfWidthM) {

@@ -69,6 +69,18 @@ export function createPathPlanner(campus: CampusMap, options: PathPlannerOptions
       for (const goal of goals) {
         avoidCrossing = true;
         let r = routeBetweenPoints(campus.graph, router, campus.edgeIndex, at, goal, { maxSnapM, blocked });
+        if (r.ok && at === from && blockedEdges.size > 0 && legHitsObstacle(campus, from, r.value.from)) {
+          // The edge the robot stands on is blocked, and the nearest open one lies behind a wall: the snap leg would
+          // drive it into the wall (a robot stood 10 min and more against a building at (281, -765) on ZJU). Start
+          // on its own edge after all; the rest of the blocked set still holds.
+          const own = campus.edgeIndex.nearest(from.x, from.y, maxSnapM, (e) => !campus.noGoEdges.has(e));
+          if (own !== undefined && blockedEdges.has(own.edge)) {
+            current = new Set([...blockedEdges].filter((e) => e !== own.edge));
+            const retry = routeBetweenPoints(campus.graph, router, campus.edgeIndex, at, goal, { maxSnapM, blocked });
+            current = blockedEdges;
+            if (retry.ok) r = retry;
+          }
+        }
         if (!r.ok && crossing !== undefined) {
           // Only through an obstacle (or the goal is on such an edge): take it; the controller will stop if it must.
           avoidCrossing = false;
@@ -93,7 +105,18 @@ export function createPathPlanner(campus: CampusMap, options: PathPlannerOptions
     edgeNear(path, x, y, maxDistanceM) {
       const allowed = new Set(path.edges);
       const snap = campus.edgeIndex.nearest(x, y, maxDistanceM, (e) => allowed.has(e));
-      return snap === undefined ? -1 : snap.edge;
+      if (snap === undefined) return -1;
+      // At a node the edge behind and the edge ahead are equally near; the one in the way is the one ahead. (Blocked
+      // at drop point 62, a robot kept reporting the edge it came by, and the re-plan kept the one through the wall.)
+      const at = path.edges.indexOf(snap.edge);
+      for (let i = at + 1; i < path.edges.length && i <= at + 2; i++) {
+        const next = path.edges[i]!;
+        if (next === snap.edge) continue;
+        const d = campus.edgeIndex.nearest(x, y, maxDistanceM, (e) => e === next)?.distanceM ?? Infinity;
+        if (d <= snap.distanceM + NODE_TIE_M) return next;
+        break;
+      }
+      return snap.edge;
     },
   };
 }
@@ -140,6 +163,15 @@ function edgesCrossingObstacles(campus: CampusMap, clearanceM: number): Uint8Arr
   byClearance.set(clearanceM, out);
   return out;
 }
+
+/** Whether the straight leg from `a` to `b` meets a mapped obstacle. */
+function legHitsObstacle(campus: CampusMap, a: Vec2, b: Vec2): boolean {
+  const len = Math.hypot(b.x - a.x, b.y - a.y);
+  return len > 0 && campus.obstacles.castRay(a.x, a.y, Math.atan2(b.y - a.y, b.x - a.x), len) < len;
+}
+
+/** Edges this much nearer or farther than each other from a blocked robot are a tie (it stands at their node), m. */
+const NODE_TIE_M = 0.5;
 
 /** Consecutive path points closer than this are one point, m. */
 const MERGE_M = 0.01;

@@ -9,6 +9,7 @@
 import type { Pose2 } from '../../../maps/index.ts';
 import type { KeypadResult } from '../../../robot/mission/index.ts';
 import type { FullFidelityStats } from '../FullFidelityFleet.ts';
+import type { StallTraceSummary } from '../StallTrace.ts';
 
 export interface DayShardSetup {
   campusFile: string;
@@ -71,6 +72,17 @@ export interface RobotTruth {
   sumSqM2: number;
   ctN: number;
   ctSumSqM2: number;
+  /** Time per controller state with a goal pending, and where the robot stood still with one. */
+  stalls: StallTraceSummary;
+}
+
+/** A contact for the day's events: when, which robot, with what, how close, and what the robot was doing. */
+export interface DayContactEvent {
+  timeMs: number;
+  robotId: string;
+  kind: string;
+  gapM: number;
+  detail?: string;
 }
 
 export type DayShardResponse = { outbound: RelayedMessage[]; hooks: HookEvent[] } & (
@@ -81,7 +93,7 @@ export type DayShardResponse = { outbound: RelayedMessage[]; hooks: HookEvent[] 
     truth: RobotTruth[];
     stats: FullFidelityStats;
     contacts: { collisions: number; nearMisses: number; collisionsByKind: Record<string, number> };
-    events: Array<{ timeMs: number; robotId: string; kind: string; gapM: number }>;
+    events: DayContactEvent[];
   }
   | { type: 'failed'; message: string }
 );

@@ -92,7 +92,7 @@ try {
         const truth = robotTruth(fleet);
         const stats = fleet.stats();
         const m = fleet.world.metrics;
-        const events = fleet.events.map((e) => ({ timeMs: e.timeMs, robotId: e.robotId, kind: e.kind, gapM: e.gapM }));
+        const events = fleet.events.map((e) => ({ timeMs: e.timeMs, robotId: e.robotId, kind: e.kind, gapM: e.gapM, detail: e.detail }));
         await fleet.stop();
         answer(seen, {
           type: 'finished', truth, stats, events,

@@ -69,6 +69,30 @@ describe('Pedestrians around robots', () => {
     for (const seed of [1, 2, 3]) expect(leastGap(pair, seed)).toBeGreaterThan(0.2);
   });
 
+  it('walkers far off their line (stepped aside from a robot crossing the footway) still see it standing beside them', () => {
+    // Issue #5, R02 at 07:14: a robot crossing the walkers' footway at an angle pushed the ones beside it 3 m and more
+    // off their line, then stopped there; robots were looked for within 3.5 m of the walker's line, not of the walker,
+    // so one eased back onto their line through it.
+    for (const seed of [1, 2, 3]) {
+      const crowd = new Pedestrians({ graph: g, random: new Random(seed), schedule });
+      const robot = { x: 100, y: 4 };
+      let least = Infinity;
+      for (let k = 0; k <= 1500; k++) {
+        // Across the footway at 1.5 m/s, 30° off square, to 3.8 m beyond its centre line; every 30 s again.
+        const s = Math.min(7.8 / 0.87, 0.15 * (k % 300));
+        robot.x = 100 + 0.5 * s;
+        robot.y = 4 - 0.87 * s;
+        crowd.step(t0 + 100 * k, [robot]);
+        // Only contacts with the robot standing are the walkers' doing.
+        if (s < 7.8 / 0.87) continue;
+        for (let i = 0; i < crowd.count; i++) {
+          least = Math.min(least, footprintCircleGap({ ...robot, theta: 0 }, DEFAULT_FOOTPRINT, { x: crowd.x(i), y: crowd.y(i), radiusM: crowd.radiusM }));
+        }
+      }
+      expect(least).toBeGreaterThan(0.2);
+    }
+  });
+
   it('walkers nowhere near a robot keep their line', () => {
     const crowd = new Pedestrians({ graph: g, random: new Random(4), schedule });
     const far = new Pedestrians({ graph: g, random: new Random(4), schedule });

@@ -87,6 +87,8 @@ export class Pedestrians {
   readonly #adjOffset: Int32Array;
   readonly #adjEdge: Int32Array;
   readonly #cumLen: Float64Array;
+  /** Length of geometry segment k (point k to k + 1), m: #centre reads it for thousands of walkers a step. */
+  readonly #segLen: Float64Array;
   readonly #totalKm: number;
   readonly #keepRight: { min: number; max: number };
   readonly #yieldM: number;
@@ -145,6 +147,8 @@ export class Pedestrians {
     let sum = 0;
     for (let e = 0; e < g.edgeCount; e++) this.#cumLen[e] = sum += g.edgeLengthM[e]!;
     this.#totalKm = sum / 1000;
+    this.#segLen = new Float64Array(Math.max(0, g.geomX.length - 1));
+    for (let k = 0; k + 1 < g.geomX.length; k++) this.#segLen[k] = Math.hypot(g.geomX[k + 1]! - g.geomX[k]!, g.geomY[k + 1]! - g.geomY[k]!);
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (let i = 0; i < g.geomX.length; i++) {
       x0 = Math.min(x0, g.geomX[i]!);
@@ -270,16 +274,19 @@ export class Pedestrians {
       this.#forEachInCells(r.x, r.y, (i) => {
         if (this.#stamp[i] === gen) return;
         const cx = this.#cx[i]!, cy = this.#cy[i]!;
+        // Near means near where the walker is, not their line: one stepped 3 m aside from a robot crossing the footway
+        // did not see it stop there beside them, and walked back into it (R02 at 07:14 on the day).
+        const px = this.#px[i]!, py = this.#py[i]!;
         // Only walkers close to this robot look at all of them (once each): most in the 3 × 3 cells are far.
-        if ((r.x - cx) * (r.x - cx) + (r.y - cy) * (r.y - cy) > look2) return;
+        if ((r.x - px) * (r.x - px) + (r.y - py) * (r.y - py) > look2) return;
         this.#stamp[i] = gen;
         const w = this.#walkers[i]!;
         // Travel direction and its right-hand normal.
         const ux = w.dir * this.#ux[i]!, uy = w.dir * this.#uy[i]!;
         let bands = 0;
         for (const o of robots) {
+          if ((o.x - px) * (o.x - px) + (o.y - py) * (o.y - py) > look2) continue;
           const ex = o.x - cx, ey = o.y - cy;
-          if (ex * ex + ey * ey > look2) continue;
           // A robot up to YIELD_AHEAD_M further ahead counts too: people step aside before they are level with it.
           const alongR = ex * ux + ey * uy;
           if (alongR <= -ym || alongR >= ym + YIELD_AHEAD_M) continue;
@@ -343,14 +350,17 @@ export class Pedestrians {
     const start = this.#slotStart;
     start.fill(0, 0, slots + 2);
     const n = this.#walkers.length;
+    // Fields in locals: this loop runs over the whole crowd every step.
+    const px = this.#px, py = this.#py, ox = this.#ox, oy = this.#oy, cellM = this.#cellM, nx = this.#nx, ny = this.#ny;
+    const cellGen = this.#cellGen, cellSlot = this.#cellSlot, slotOf = this.#slotOf;
     for (let i = 0; i < n; i++) {
       let slot = -1;
-      const cx = Math.floor((this.#px[i]! - this.#ox) / this.#cellM), cy = Math.floor((this.#py[i]! - this.#oy) / this.#cellM);
-      if (cx >= 0 && cy >= 0 && cx < this.#nx && cy < this.#ny) {
-        const c = cy * this.#nx + cx;
-        if (this.#cellGen[c] === gen) slot = this.#cellSlot[c]!;
+      const cx = Math.floor((px[i]! - ox) / cellM), cy = Math.floor((py[i]! - oy) / cellM);
+      if (cx >= 0 && cy >= 0 && cx < nx && cy < ny) {
+        const c = cy * nx + cx;
+        if (cellGen[c] === gen) slot = cellSlot[c]!;
       }
-      this.#slotOf[i] = slot;
+      slotOf[i] = slot;
       if (slot >= 0) start[slot + 2]!++;
     }
     // start[s + 1] becomes the first item of slot s; filling advances it to the first item of slot s + 1.
@@ -452,15 +462,16 @@ export class Pedestrians {
     // The hint is the geometry segment [seg, seg+1] starting segStartM along the edge; walkers move a little per step.
     let k = w.seg < a || w.seg >= b - 1 ? a : w.seg;
     let s0 = k === w.seg ? w.segStartM : 0;
+    const segLen = this.#segLen;
     while (k > a && w.alongM < s0) {
       k--;
-      s0 -= Math.hypot(g.geomX[k + 1]! - g.geomX[k]!, g.geomY[k + 1]! - g.geomY[k]!);
+      s0 -= segLen[k]!;
     }
-    let len = Math.hypot(g.geomX[k + 1]! - g.geomX[k]!, g.geomY[k + 1]! - g.geomY[k]!);
+    let len = segLen[k]!;
     while (k < b - 2 && w.alongM > s0 + len) {
       s0 += len;
       k++;
-      len = Math.hypot(g.geomX[k + 1]! - g.geomX[k]!, g.geomY[k + 1]! - g.geomY[k]!);
+      len = segLen[k]!;
     }
     w.seg = k;
     w.segStartM = s0;
