@@ -206,6 +206,11 @@ export class SimRobotDriver {
   }
 
   /** Stops publishing and listening. */
+  /** The last LaserScan published (its ranges buffer is reused by the next scan), or undefined before the first. */
+  get lastScan(): Readonly<LaserScan> | undefined {
+    return this.counters.scans > 0 ? this.#scan : undefined;
+  }
+
   destroy(): void {
     for (const t of this.#timers) this.#node.destroyTimer(t);
     this.#node.destroySubscription(this.#sub);

@@ -17,6 +17,7 @@ import { TOPICS, type ControllerStatus } from '../../robot/nodes/topics.ts';
 import { stampToMs, type InProcessBus, type ParamsFile, type RosNode, type Subscription } from '../../robot/ros/index.ts';
 import type { MessageTransport } from '../../transport/index.ts';
 import { defaultBatteryModel } from '../runner/core/SimBattery.ts';
+import type { ObservedScan } from '../runner/DayObserver.ts';
 import { activityOf, SimCompartments, SimKeypad, typeAtKeypad, type RouteCache, type SimRobotActivity, type SimRobotHooks } from '../runner/SimRobot.ts';
 import type { RobotBody, RobotBodyOptions, World } from '../world/index.ts';
 import { GroundTruthMetrics } from './GroundTruthMetrics.ts';
@@ -172,6 +173,13 @@ export class FullFidelityRobot {
   /** What the robot is doing, for the day's samples (same categories as the fleet-fidelity robot). */
   activity(): SimRobotActivity {
     return activityOf(this.motion.driving, this.keypad, this.compartments, this.body.charging);
+  }
+
+  /** The robot's last LiDAR scan as it published it (a day recording reads it; the ranges buffer is reused). */
+  lastScan(): ObservedScan | undefined {
+    const s = this.driver.lastScan;
+    if (s === undefined) return undefined;
+    return { tMs: stampToMs(s.header.stamp), ranges: s.ranges, angleMinRad: s.angle_min, angleIncrementRad: s.angle_increment, rangeMaxM: s.range_max };
   }
 
   /** The recipient's keypad (sim/people Keypad): the typed code is visible to the hand-over hook while it opens. */

@@ -90,6 +90,29 @@ describe('DayRecording (sim day --record)', () => {
     expect(ofTopic('/map/buildings')).toHaveLength(1);
   });
 
+  it('writes each new scan once, at the time it was taken, but never before what is already written', async () => {
+    const path = join(dir, 'scans.mcap');
+    const rec = await DayRecording.open(path, { campus, robots: ['R01', 'R02'], scanEveryMs: 1 });
+    const ranges = new Float32Array([1, 2, Infinity]);
+    const robot = (serial: string, scanMs: number | undefined) => ({
+      serial, activity: () => 'driving' as const, motion: { poseNow: () => ({ x: 1, y: 2, theta: 0, mapId: 'm' }) },
+      lastScan: () => (scanMs === undefined ? undefined : { tMs: scanMs, ranges, angleMinRad: -1, angleIncrementRad: 1, rangeMaxM: 10 }),
+    });
+    rec.tick(1000, [robot('R01', 950), robot('R02', 900)]); // R02's older scan may not go before R01's
+    rec.leg(1040, 'R01', [{ x: 0, y: 0 }, { x: 5, y: 0 }]);
+    rec.tick(2000, [robot('R01', 1020), robot('R02', 900)]); // R02 has not scanned again
+    rec.tick(3000, [robot('R01', 2950), robot('R02', undefined)]);
+    await rec.close();
+    const readable = await FileReadable.open(path);
+    const reader = await McapIndexedReader.Initialize({ readable });
+    const times: Record<string, number[]> = {};
+    for await (const m of reader.readMessages({ topics: ['/R01/scan', '/R02/scan'] })) {
+      (times[reader.channelsById.get(m.channelId)!.topic] ??= []).push(Number(m.logTime / 1_000_000n));
+    }
+    await readable.close();
+    expect(times).toEqual({ '/R01/scan': [950, 1040, 2950], '/R02/scan': [950] });
+  });
+
   it('keeps only the robots asked for, and names a robot the day does not have', async () => {
     await expect(DayRecording.open(join(dir, 'bad.mcap'), { campus, robots: daySerials(4), only: ['R01', 'R09'] }))
       .rejects.toThrow(RecordError);

@@ -19,6 +19,8 @@ export interface DayRecordingOptions {
   poseEveryMs?: number;
   /** Simulated ms between kept lon/lat fixes. Default 10000. */
   fixEveryMs?: number;
+  /** Simulated ms between kept LiDAR scans (full fidelity on the day's thread). Default 10000. */
+  scanEveryMs?: number;
   metadata?: Readonly<Record<string, string>>;
 }
 
@@ -29,6 +31,9 @@ export class DayRecording implements DayObserver {
   readonly #rec: McapRecorder;
   readonly #kept: ReadonlySet<string>;
   readonly #activity = new Map<string, string>();
+  readonly #lastScanMs = new Map<string, number>();
+  /** The latest time handed to the recorder (a scan taken before it is written at it). */
+  #writtenMs = -Infinity;
   /** The last pose written per robot, and when: a parked robot gets one pose a minute, not one per tick. */
   readonly #lastPose = new Map<string, { x: number; y: number; theta: number; tMs: number }>();
   #handovers = 0;
@@ -52,12 +57,22 @@ export class DayRecording implements DayObserver {
       throw new RecordError('RECORD_BAD_INPUT', `DayRecording: poseEveryMs must be > 0, got ${poseEveryMs}`);
     }
     const rec = await McapRecorder.open(path, {
-      campus: o.campus, robots: only, poseEveryMs, fixEveryMs: o.fixEveryMs ?? 10_000, ...(o.metadata ? { metadata: o.metadata } : {}),
+      campus: o.campus, robots: only, poseEveryMs, fixEveryMs: o.fixEveryMs ?? 10_000, scanEveryMs: o.scanEveryMs ?? 10_000, ...(o.metadata ? { metadata: o.metadata } : {}),
     });
     return new DayRecording(rec, new Set(only), poseEveryMs);
   }
 
   tick(tMs: number, robots: readonly ObservedRobot[]): void {
+    // Scans first, at the time each was taken (≤ 100 ms before this tick) but never before what is already written:
+    // the recording's times must not go back.
+    for (const r of robots) {
+      const scan = this.#kept.has(r.serial) ? r.lastScan?.() : undefined;
+      if (scan === undefined || scan.tMs <= (this.#lastScanMs.get(r.serial) ?? -Infinity)) continue;
+      this.#lastScanMs.set(r.serial, scan.tMs);
+      this.#writtenMs = Math.min(tMs, Math.max(scan.tMs, this.#writtenMs));
+      this.#rec.scan(r.serial, this.#writtenMs, scan.ranges, scan.angleMinRad, scan.angleIncrementRad, scan.rangeMaxM);
+    }
+    this.#writtenMs = Math.max(this.#writtenMs, tMs);
     for (const r of robots) {
       if (!this.#kept.has(r.serial)) continue;
       const activity = r.activity();
@@ -74,10 +89,12 @@ export class DayRecording implements DayObserver {
   }
 
   leg(tMs: number, serial: string, points: readonly Vec2[]): void {
+    this.#writtenMs = Math.max(this.#writtenMs, tMs);
     if (this.#kept.has(serial)) this.#rec.plan(serial, tMs, points);
   }
 
   handover(tMs: number, serial: string, parcelId: string, withCode: boolean): void {
+    this.#writtenMs = Math.max(this.#writtenMs, tMs);
     this.#handovers++;
     if (!this.#kept.has(serial)) return;
     this.#rec.event(tMs, withCode ? 'info' : 'error', `${serial} handed over ${parcelId}${withCode ? '' : ' WITHOUT the recipient\'s code'}`);

@@ -7,6 +7,18 @@ export interface ObservedRobot {
   readonly serial: string;
   activity(): SimRobotActivity;
   readonly motion: { poseNow(): MapPose };
+  /** Full fidelity on the day's thread: the last LiDAR scan the robot took. */
+  lastScan?(): ObservedScan | undefined;
+}
+
+/** A LiDAR scan in the robot's frame, as sensor_msgs/LaserScan has it (+Infinity: no return). */
+export interface ObservedScan {
+  /** When it was taken, simulated ms (at or before the tick that reads it). */
+  tMs: number;
+  ranges: ArrayLike<number>;
+  angleMinRad: number;
+  angleIncrementRad: number;
+  rangeMaxM: number;
 }
 
 /**
