@@ -54,6 +54,13 @@ export interface DispatchLoopOptions {
    * `setHubSpots`).
    */
   hubSpots?: ReadonlyMap<string, { x: number; y: number }>;
+  /**
+   * Each charging bay's own spot (bay id `<dock place id>/<n>` → position in the campus frame), beside the dock rather
+   * than on its node, within the charger's reach: the order to a bay ends there (keeping the dock's node id, so the
+   * robot still reports it reached the dock) and the order back starts there. Spots must be distinct; a bay without
+   * one is the dock node as before. Default none (also `setDockBaySpots`).
+   */
+  dockBaySpots?: ReadonlyMap<string, { x: number; y: number }>;
   /** After a robot refuses a trip order, it gets no new trip for this long. Default 60 s. */
   rejectionCooldownMs?: number;
   /** Robot energy model for the planner's battery check. */
@@ -143,6 +150,7 @@ export class DispatchLoop {
   #stopped = false;
   #rejectedUntil = new Map<string, number>();
   #hubSpots: ReadonlyMap<string, { x: number; y: number }>;
+  #dockBaySpots: ReadonlyMap<string, { x: number; y: number }>;
   readonly #docks: DockRepository;
   readonly #newId: (prefix: 'T' | 'C' | 'L') => string;
   readonly #charging: ChargingConfig;
@@ -158,6 +166,7 @@ export class DispatchLoop {
   constructor(options: DispatchLoopOptions) {
     this.#o = options;
     this.#hubSpots = options.hubSpots ?? new Map();
+    this.#dockBaySpots = distinctSpots(options.dockBaySpots ?? new Map(), 'dockBaySpots', 'bay');
     this.#docks = options.docks ?? new DockRepository(options.store);
     this.#newId = options.newId ?? ((prefix) => `${prefix}-${randomBytes(6).toString('hex').toUpperCase()}`);
     this.#charging = { ...defaultChargingConfig, ...options.charging };
@@ -184,13 +193,22 @@ export class DispatchLoop {
    * spots after the server started (the simulator places its robots then). Two robots on one spot throw.
    */
   setHubSpots(spots: ReadonlyMap<string, { x: number; y: number }>): void {
-    const taken = new Set<string>();
-    for (const [serial, p] of spots) {
-      const key = `${Math.round(p.x * 100)},${Math.round(p.y * 100)}`;
-      if (taken.has(key)) throw new RangeError(`setHubSpots: robot ${serial} shares its hub spot (${p.x}, ${p.y}) with another robot`);
-      taken.add(key);
-    }
-    this.#hubSpots = new Map(spots);
+    this.#hubSpots = distinctSpots(spots, 'setHubSpots', 'robot');
+  }
+
+  /**
+   * Gives each charging bay its own spot beside its dock (see DispatchLoopOptions.dockBaySpots), for callers that
+   * learn them after the server started. Two bays on one spot throw.
+   */
+  setDockBaySpots(spots: ReadonlyMap<string, { x: number; y: number }>): void {
+    this.#dockBaySpots = distinctSpots(spots, 'setDockBaySpots', 'bay');
+  }
+
+  /** Where a robot charges at a bay: the bay's own spot (the dock's node id, the spot's position), else the dock node. */
+  #bayPlaceOf(bayId: string): OrderPlace | undefined {
+    const dock = this.#o.campus.orderPlace(this.#dockPlaceOf(bayId));
+    const spot = this.#dockBaySpots.get(bayId);
+    return dock === undefined || spot === undefined ? dock : { ...dock, x: spot.x, y: spot.y };
   }
 
   /** Where a robot waits at the hub: its own spot (the hub's node id, the spot's position), else the hub itself. */
@@ -620,7 +638,7 @@ export class DispatchLoop {
         continue;
       }
       if (view.health.kind !== 'online') continue;
-      const dock = campus.orderPlace(this.#dockPlaceOf(bay.bayId));
+      const dock = this.#bayPlaceOf(bay.bayId);
       if (dock === undefined) {
         wrote = true;
         await this.#docks.release(store, bay.robotSerial);
@@ -704,7 +722,7 @@ export class DispatchLoop {
           offLimits.add(d.serial);
           continue;
         }
-        const dock = campus.orderPlace(this.#dockPlaceOf(d.dockId))!;
+        const dock = this.#bayPlaceOf(d.dockId)!;
         const orderId = this.#newId('C');
         if (!(await this.#docks.reserve(store, d.dockId, d.serial, orderId, now))) continue;
         offLimits.add(d.serial);
@@ -932,6 +950,17 @@ export class DispatchLoop {
       throw e;
     }
   }
+}
+
+/** A copy of `spots` (key → position); two keys within a centimetre of each other throw a RangeError. */
+function distinctSpots(spots: ReadonlyMap<string, { x: number; y: number }>, caller: string, what: 'robot' | 'bay'): Map<string, { x: number; y: number }> {
+  const taken = new Set<string>();
+  for (const [key, p] of spots) {
+    const cell = `${Math.round(p.x * 100)},${Math.round(p.y * 100)}`;
+    if (taken.has(cell)) throw new RangeError(`${caller}: ${what} ${key} shares its ${what === 'robot' ? 'hub' : 'bay'} spot (${p.x}, ${p.y}) with another ${what}`);
+    taken.add(cell);
+  }
+  return new Map(spots);
 }
 
 /** Trips by robot serial, in the order given. */

@@ -14,6 +14,7 @@ import type { SimRobotActivity, SimRobotHooks } from '../runner/SimRobot.ts';
 import { bodyBattery } from './bodyBattery.ts';
 import { bridgedCampus } from './bridgedCampus.ts';
 import { createFullFidelityFleet, type FullFidelityFleet, type FullFidelityStats } from './FullFidelityFleet.ts';
+import { dockBaySpots, type DockPlace } from './dockBaySpots.ts';
 import { hubSpots } from './hubSpots.ts';
 import type { DayContactEvent, RobotTruth } from './adapters/dayShardProtocol.ts';
 
@@ -35,6 +36,9 @@ export interface FullFidelityDayOptions {
   /** Graph node the robots park around at boot (the hub). */
   parkNode: number;
   docks: readonly Vec2[];
+  /** The dock places as the fleet names them, and bays per place: each bay gets its own spot (`dockBaySpots`). Default none. */
+  dockPlaces?: readonly DockPlace[];
+  baysPerDock?: number;
   manufacturer: string;
   compartments: number;
   loadPerParcelS: number;
@@ -53,6 +57,8 @@ export interface FullFidelityDay {
   readonly robots: readonly DayRobot[];
   /** Each robot's own waiting spot at the hub (where it boots); the fleet's dispatch loop ends its trips there. */
   readonly hubSpots: ReadonlyMap<string, Vec2>;
+  /** Each charging bay's own spot beside its dock (bay id → position); the fleet's dispatch loop sends robots there. */
+  readonly dockBaySpots: ReadonlyMap<string, Vec2>;
   /** Writes ground truth (contacts, errors, true distance) into the record's robot totals; returns the pooled figures. */
   finish(recorder: DayRecorder): FullFidelityStats;
   stop(): Promise<void>;
@@ -68,6 +74,7 @@ export async function startFullFidelityDay(o: FullFidelityDayOptions): Promise<F
   return {
     robots: fleet.robots,
     hubSpots: spotsBySerial(o.serials, starts),
+    dockBaySpots: dayDockSpots(campus, o, starts),
     finish(recorder) {
       writeTruth(recorder, robotTruth(fleet), fleet.world.metrics, fleet.events);
       return fleet.stats();
@@ -85,6 +92,17 @@ export function dayParking(campus: CampusMap, hubNode: number, count: number): P
   return hubSpots(campus, hubNode, count);
 }
 
+/** How far from a dock the day's chargers reach, m (DockCharger's radius; the bay spots lie within it). */
+export const DAY_DOCK_REACH_M = 5;
+
+/** The day's bay spots around its docks, apart from the robots' hub spots (`starts`). */
+export function dayDockSpots(
+  campus: CampusMap, o: Pick<FullFidelityDayOptions, 'dockPlaces' | 'baysPerDock'>, starts: readonly Vec2[],
+): Map<string, Vec2> {
+  if (o.dockPlaces === undefined || o.baysPerDock === undefined) return new Map();
+  return dockBaySpots(campus, o.dockPlaces, o.baysPerDock, { reachM: DAY_DOCK_REACH_M, taken: starts });
+}
+
 /** serial → its spot (robot i at spot i). */
 export function spotsBySerial(serials: readonly string[], spots: readonly Pose2[]): Map<string, Vec2> {
   return new Map(serials.map((s, i) => [s, { x: spots[i]!.x, y: spots[i]!.y }]));
@@ -95,7 +113,7 @@ export function createDayFleet(o: Omit<FullFidelityDayOptions, 'parkNode'>, star
   return createFullFidelityFleet({
     campus: o.campus, clock: o.clock, seed: o.seed, serials: o.serials, startOf: (_s, i) => starts[i]!, manufacturer: o.manufacturer,
     compartments: o.compartments, loadPerParcelS: o.loadPerParcelS, takeParcelS: o.takeParcelS, docks: o.docks,
-    transportOf: o.transportOf, statePeriodMs: o.statePeriodMs, visualizationPeriodMs: o.visualizationPeriodMs, hooks: o.hooks,
+    dockRadiusM: DAY_DOCK_REACH_M, transportOf: o.transportOf, statePeriodMs: o.statePeriodMs, visualizationPeriodMs: o.visualizationPeriodMs, hooks: o.hooks,
     body: { battery: bodyBattery(o.battery) },
     // Blocked within 8 m of a goal counts as there (busy doors at drop points; the fleet counts 10 m at the hub).
     params: { controller: { desired_speed_mps: o.speedMps, goal_blocked_tolerance_m: 8 } },

@@ -2,7 +2,7 @@
  * Waiting spots at the hub: one per robot, beside the footways rather than on them, so a robot that has ended its trip
  * (or booted) waits where robots coming back and leaving pass it by. Pure: campus in, poses out.
  */
-import type { CampusMap, Pose2 } from '../../maps/index.ts';
+import type { CampusMap, Pose2, Vec2 } from '../../maps/index.ts';
 import { footwayPoses } from './footwayPoses.ts';
 
 export interface HubSpotOptions {
@@ -16,6 +16,10 @@ export interface HubSpotOptions {
   clearanceM?: number;
   /** Two spots' centres at least this far apart, m (default 1.1). */
   apartM?: number;
+  /** A spot's centre at most this far from the node in a straight line, m (default unlimited: a charger's reach). */
+  withinM?: number;
+  /** Spots already given out (another picker's), kept apartM away like the picker's own. */
+  taken?: readonly Vec2[];
 }
 
 /**
@@ -30,6 +34,9 @@ export function hubSpots(campus: CampusMap, hubNode: number, count: number, o: H
   const offM = o.offFootwayM ?? 1.3;
   const clearanceM = o.clearanceM ?? 0.8;
   const apartM = o.apartM ?? 1.1;
+  const withinM = o.withinM ?? Infinity;
+  const taken = o.taken ?? [];
+  const nx = campus.graph.nodeX[hubNode]!, ny = campus.graph.nodeY[hubNode]!;
   const out: Pose2[] = [];
   const clear = (x: number, y: number, m: number) => campus.obstacles.nearestDistance(x, y, m + 1) >= m;
   const legClear = (x: number, y: number) => {
@@ -43,8 +50,9 @@ export function hubSpots(campus: CampusMap, hubNode: number, count: number, o: H
     }
     return true;
   };
+  const apart = (x: number, y: number) => (p: Vec2) => Math.hypot(p.x - x, p.y - y) >= apartM;
   const fits = (x: number, y: number) =>
-    out.every((p) => Math.hypot(p.x - x, p.y - y) >= apartM) && clear(x, y, clearanceM)
+    Math.hypot(x - nx, y - ny) <= withinM && out.every(apart(x, y)) && taken.every(apart(x, y)) && clear(x, y, clearanceM)
     && campus.edgeIndex.nearest(x, y, offM) === undefined && legClear(x, y);
   for (const c of footwayPoses(campus.graph, hubNode, spacingM, lanes)) {
     if (out.length >= count) break;

@@ -8,6 +8,8 @@ export type { GroundTruthSummary } from './GroundTruthMetrics.ts';
 export { driveRoundTrips, roundTripPlaces } from './roundTrips.ts';
 export type { RoundTripRobot, RoundTrips } from './roundTrips.ts';
 export { bodyBattery } from './bodyBattery.ts';
+export { dockBaySpots } from './dockBaySpots.ts';
+export type { DockBaySpotOptions, DockPlace } from './dockBaySpots.ts';
 export { startFullFidelityDay } from './FullFidelityDay.ts';
 export type { DayRobot, FullFidelityDay, FullFidelityDayOptions } from './FullFidelityDay.ts';
 export { startFullFidelityDayShards } from './adapters/FullFidelityDayShards.ts';

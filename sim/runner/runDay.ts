@@ -268,6 +268,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   if (fullFidelity) {
     const common = {
       campus, clock, seed: config.seed, serials, parkNode: hub.node, docks: dockPlaces.map(nodePos), manufacturer: MANUFACTURER,
+      dockPlaces: dockPlaces.map((p) => ({ id: p.id, node: p.node })), baysPerDock,
       compartments, loadPerParcelS, takeParcelS: config.takeParcelS ?? 10, battery, speedMps, hooks,
       statePeriodMs: config.statePeriodMs ?? 300_000, visualizationPeriodMs: config.visualizationPeriodMs ?? 600_000,
     };
@@ -277,6 +278,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
       : await startFullFidelityDay({ ...common, transportOf: (serial) => broker.connect(serial) });
     robots.push(...full.robots);
     fleet.server.dispatch.setHubSpots(full.hubSpots);
+    fleet.server.dispatch.setDockBaySpots(full.dockBaySpots);
     for (const r of full.robots) robotBySerial.set(r.serial, r);
   }
 

@@ -18,7 +18,7 @@ import type { SimRobotActivity } from '../../runner/SimRobot.ts';
 import { bridgedCampus } from '../bridgedCampus.ts';
 import type { DayRobot, FullFidelityDay, FullFidelityDayOptions } from '../FullFidelityDay.ts';
 import type { FullFidelityStats } from '../FullFidelityFleet.ts';
-import { dayParking, spotsBySerial, writeTruth } from '../FullFidelityDay.ts';
+import { dayDockSpots, dayParking, spotsBySerial, writeTruth } from '../FullFidelityDay.ts';
 import {
   ACTIVITY_CODES, readJson, REQUEST_BYTES, RESPONSE_BYTES, SAMPLE_STRIDE, writeJson,
   type DayShardRequest, type DayShardResponse, type DayShardSetup, type HookEvent, type RelayedMessage,
@@ -171,6 +171,7 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
   return {
     robots,
     hubSpots: spotsBySerial(o.serials, starts),
+    dockBaySpots: dayDockSpots(campus, o, starts),
     finish(recorder: DayRecorder): FullFidelityStats {
       o.clock.clearTimer(timer);
       finished = true;
