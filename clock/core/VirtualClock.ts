@@ -130,40 +130,49 @@ export class VirtualClock implements Clock {
     return this.#pop();
   }
 
-  // Binary min-heap on (at, seq): seq breaks ties so equal-time events keep scheduling order.
-  #less(a: ScheduledEvent, b: ScheduledEvent): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
+  // Binary min-heap on (at, seq): seq breaks ties so equal-time events keep scheduling order. The sifts move a hole
+  // rather than swap pairs (keys are unique, so the result is the swapping sift's): the heap runs on every simulated
+  // tick, and the destructuring swap was a hot line.
   #push(ev: ScheduledEvent): void {
     const h = this.#heap;
+    let i = h.length;
     h.push(ev);
-    let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.#less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const parent = h[p]!;
+      if (!(ev.at < parent.at || (ev.at === parent.at && ev.seq < parent.seq))) break;
+      h[i] = parent;
       i = p;
     }
+    h[i] = ev;
   }
 
   #pop(): ScheduledEvent | undefined {
     const h = this.#heap;
     const top = h[0];
     const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
+    const n = h.length;
+    if (n > 0 && last) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
+        // The smaller child, ties to the left, then whether it goes above `last`: as the swapping sift decided.
+        let m = l;
+        let child = h[l]!;
         const r = l + 1;
-        let m = i;
-        if (l < h.length && this.#less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.#less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        if (r < n) {
+          const right = h[r]!;
+          if (right.at < child.at || (right.at === child.at && right.seq < child.seq)) {
+            m = r;
+            child = right;
+          }
+        }
+        if (!(child.at < last.at || (child.at === last.at && child.seq < last.seq))) break;
+        h[i] = child;
         i = m;
       }
+      h[i] = last;
     }
     return top;
   }

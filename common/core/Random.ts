@@ -7,7 +7,12 @@ export class Random {
   #s1: number;
   #s2: number;
   #s3: number;
-  #spareNormal: number | undefined;
+  // The second Box–Muller value, valid while #hasSpare: a plain number field stays an unboxed double, where one that
+  // also holds undefined boxes every value stored in it (an allocation per pair of draws; the LiDAR draws per beam).
+  #spareNormal = 0;
+  #hasSpare = false;
+  #pairR = 0;
+  #pairCos = 0;
 
   constructor(seed: number) {
     let x = seed >>> 0;
@@ -57,17 +62,27 @@ export class Random {
 
   /** Normal with the given mean and standard deviation (Box–Muller, one spare kept). */
   normal(mean = 0, sd = 1): number {
-    if (this.#spareNormal !== undefined) {
-      const z = this.#spareNormal;
-      this.#spareNormal = undefined;
-      return mean + sd * z;
+    // Kept small so the engine can inline it at its callers (the LiDAR draws one per beam): the spare then costs
+    // neither a call nor a boxed return value. The pair is drawn out of line into fields, and the first value is
+    // formed here as (sd · r) · cos, the same rounding as ever.
+    if (this.#hasSpare) {
+      this.#hasSpare = false;
+      return mean + sd * this.#spareNormal;
     }
+    this.#drawPair();
+    return mean + sd * this.#pairR * this.#pairCos;
+  }
+
+  /** Draws a Box–Muller pair: r and cos into #pairR/#pairCos, the second value (r · sin) as the spare. */
+  #drawPair(): void {
     let u = 0;
     while (u === 0) u = this.next();
     const v = this.next();
     const r = Math.sqrt(-2 * Math.log(u));
     this.#spareNormal = r * Math.sin(2 * Math.PI * v);
-    return mean + sd * r * Math.cos(2 * Math.PI * v);
+    this.#hasSpare = true;
+    this.#pairR = r;
+    this.#pairCos = Math.cos(2 * Math.PI * v);
   }
 
   /** Exponential with the given mean. */

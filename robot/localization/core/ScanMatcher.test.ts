@@ -35,6 +35,48 @@ describe('SegmentGrid', () => {
     expect(hit.index).toBe(-1);
     expect(grid.nearest(0, -3.5, 0.3, hit)).toBe(false);
   });
+
+  it('answers nearestAt exactly as a brute-force search over every segment does', () => {
+    // Reference: the same point-to-segment arithmetic over all segments in order (later ones win ties, as the grid's
+    // lists are in segment order), so the fields must match to the last bit.
+    const segs = courtyard();
+    const grid = new SegmentGrid(segs, 1.5);
+    const hit = createNearestSegment(), viaXY = createNearestSegment();
+    const at = new Float64Array(2);
+    const rnd = new Random(11);
+    let found = 0;
+    for (let q = 0; q < 20_000; q++) {
+      const x = rnd.uniform(-12, 12), y = rnd.uniform(-10, 11), maxD = rnd.chance(0.5) ? 1.5 : rnd.uniform(0.1, 3);
+      let best2 = Math.min(maxD, 1.5) ** 2, index = -1, qxBest = 0, qyBest = 0, tBest = 0;
+      for (let k = 0; k < segs.length; k++) {
+        const s = segs[k]!;
+        const dx = s.bx - s.ax, dy = s.by - s.ay;
+        const len2 = dx * dx + dy * dy;
+        let t = len2 > 0 ? ((x - s.ax) * dx + (y - s.ay) * dy) / len2 : 0;
+        if (t < 0) t = 0;
+        else if (t > 1) t = 1;
+        const qx = s.ax + t * dx, qy = s.ay + t * dy;
+        const d2 = (x - qx) * (x - qx) + (y - qy) * (y - qy);
+        if (d2 <= best2) {
+          best2 = d2;
+          index = k;
+          qxBest = qx;
+          qyBest = qy;
+          tBest = t;
+        }
+      }
+      at[0] = x;
+      at[1] = y;
+      expect(grid.nearestAt(at, maxD, hit)).toBe(index >= 0);
+      expect(grid.nearest(x, y, maxD, viaXY)).toBe(index >= 0);
+      expect(viaXY).toEqual(hit);
+      expect(hit.index).toBe(index);
+      if (index < 0) continue;
+      found++;
+      expect([hit.xM, hit.yM, hit.t, hit.distM]).toEqual([qxBest, qyBest, tBest, Math.sqrt(best2)]);
+    }
+    expect(found).toBeGreaterThan(1000);
+  });
 });
 
 describe('ScanMatcher', () => {

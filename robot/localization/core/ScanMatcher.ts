@@ -159,6 +159,8 @@ export class ScanMatcher {
   #beamSin = new Float64Array(0);
   #beamsFor = { count: -1, angleMinRad: NaN, angleIncrementRad: NaN, laserYawRad: NaN };
   readonly #hit = createNearestSegment();
+  // The point handed to the grid's search, unboxed (see SegmentGrid.nearestAt).
+  readonly #at = new Float64Array(2);
   readonly #H = new Float64Array(9);
   readonly #Hs = new Float64Array(9);
   readonly #Hinv = new Float64Array(9);
@@ -390,7 +392,7 @@ export class ScanMatcher {
    */
   #accumulate(x: number, y: number, th: number, n: number, radius: number, invVar: number, lookup: boolean): void {
     const H = this.#H, g = this.#g, hit = this.#hit, nrm = this.grid.normals, co = this.grid.coords;
-    const assoc = this.#assoc;
+    const assoc = this.#assoc, at = this.#at;
     const radius2 = radius * radius;
     const huber = this.params.huberM;
     H.fill(0);
@@ -403,7 +405,9 @@ export class ScanMatcher {
       const ry = s * this.#lx[i]! + c * this.#ly[i]!;
       const wx = x + rx, wy = y + ry;
       if (lookup) {
-        if (!this.grid.nearest(wx, wy, radius, hit)) {
+        at[0] = wx;
+        at[1] = wy;
+        if (!this.grid.nearestAt(at, radius, hit)) {
           assoc[i] = -1;
           continue;
         }

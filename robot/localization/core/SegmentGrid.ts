@@ -43,6 +43,7 @@ export class SegmentGrid {
   readonly #cellOf: Int32Array;
   #offsets: Int32Array;
   #items: Int32Array;
+  readonly #at = new Float64Array(2);
 
   /**
    * @param segments map outlines in the metric frame
@@ -133,6 +134,19 @@ export class SegmentGrid {
    * `out`. Returns false (and out.index = -1) when there is none.
    */
   nearest(x: number, y: number, maxDistM: number, out: NearestSegment): boolean {
+    const at = this.#at;
+    at[0] = x;
+    at[1] = y;
+    return this.nearestAt(at, maxDistM, out);
+  }
+
+  /**
+   * `nearest` for the point (`at[0]`, `at[1]`). For a hot caller: V8 boxes every freshly computed number passed to a
+   * call it does not inline, and the scan matcher's search per beam end point was ~9 KB of garbage per match; values
+   * written into a Float64Array are not boxed.
+   */
+  nearestAt(at: Float64Array, maxDistM: number, out: NearestSegment): boolean {
+    const x = at[0]!, y = at[1]!;
     out.index = -1;
     out.distM = Number.POSITIVE_INFINITY;
     const ix = Math.floor((x - this.#x0) / this.cellSizeM);

@@ -182,27 +182,13 @@ export function checkCollision(
   const dxMin = -p.footprintRearM - p.slowdownMarginM, dxMax = p.footprintFrontM + p.slowdownMarginM;
   const dyMin = -p.footprintRightM - p.slowdownMarginM, dyMax = p.footprintLeftM + p.slowdownMarginM;
 
-  // Project the stop zone along the commanded arc (unicycle, exact integration).
+  // The stop zone's poses along the commanded arc (unicycle, exact integration), computed when the first point near
+  // enough to matter needs them: ticks with nothing within reach (open footway) skip the trig.
   const v = commandLinearMps, w = commandAngularRps;
   const moving = v !== 0 || w !== 0;
   const steps = moving ? Math.max(1, Math.ceil(p.approachHorizonS / p.approachStepS)) : 0;
   if (arc.length < steps * 4) arc = new Float64Array(steps * 4);
-  for (let k = 0; k < steps; k++) {
-    const t = (k + 1) * p.approachStepS;
-    const th = w * t;
-    let x: number, y: number;
-    if (Math.abs(w) < 1e-9) {
-      x = v * t;
-      y = 0;
-    } else {
-      x = (v / w) * Math.sin(th);
-      y = (v / w) * (1 - Math.cos(th));
-    }
-    arc[4 * k] = x;
-    arc[4 * k + 1] = y;
-    arc[4 * k + 2] = Math.cos(th);
-    arc[4 * k + 3] = Math.sin(th);
-  }
+  let arcReady = false;
   // A point farther than the stop zone's corner radius plus the arc's length cannot be reached in the horizon.
   const zoneRadius = Math.hypot(Math.max(sxMax, -sxMin), Math.max(syMax, -syMin));
   const reach = zoneRadius + Math.abs(v) * p.approachHorizonS;
@@ -223,6 +209,10 @@ export function checkCollision(
       slowPts++;
     }
     if (steps === 0 || px * px + py * py > reach2) continue;
+    if (!arcReady) {
+      projectArc(v, w, steps, p.approachStepS);
+      arcReady = true;
+    }
     // Walk the arc until the point would be inside the stop zone, but not past the earliest collision found so far.
     for (let k = 0; k < steps; k++) {
       const t = (k + 1) * p.approachStepS;
@@ -262,6 +252,26 @@ export function checkCollision(
   o.action = action;
   o.reason = 'none';
   return out;
+}
+
+/** Robot poses at each step of the commanded arc into `arc`: x, y, cos θ, sin θ. */
+function projectArc(v: number, w: number, steps: number, stepS: number): void {
+  for (let k = 0; k < steps; k++) {
+    const t = (k + 1) * stepS;
+    const th = w * t;
+    let x: number, y: number;
+    if (Math.abs(w) < 1e-9) {
+      x = v * t;
+      y = 0;
+    } else {
+      x = (v / w) * Math.sin(th);
+      y = (v / w) * (1 - Math.cos(th));
+    }
+    arc[4 * k] = x;
+    arc[4 * k + 1] = y;
+    arc[4 * k + 2] = Math.cos(th);
+    arc[4 * k + 3] = Math.sin(th);
+  }
 }
 
 function halt(o: Mutable<CheckedCommand>, reason: CollisionStopReason, stampS: number): CheckedCommand {
