@@ -23,7 +23,7 @@ const cpu = process.cpuUsage(cpu0);
 const cpuS = (cpu.user + cpu.system) / 1e6;
 const k = computeKpis(r.record);
 console.log(`sim-day fleet fidelity: ${parcels} parcels, ${robots} robots, ${hours} h: ${(wallMs / 1000).toFixed(1)} s wall ` +
-  `(target < 10 s: ${wallMs < 10_000 ? 'met' : 'MISSED'}), ${cpuS.toFixed(1)} s CPU, ${Math.round((hours * 3_600_000) / wallMs)}× real time, ` +
+  `(target < 10 s: ${wallMs < 10_000 ? 'met' : 'MISSED'}), ${cpuS.toFixed(1)} s CPU (${((cpuS * 1000) / parcels).toFixed(2)} ms per parcel), ${Math.round((hours * 3_600_000) / wallMs)}× real time, ` +
   `peak RSS ${Math.round(peakRss / 2 ** 20)} MiB; ${r.messages} VDA messages, ${r.events} clock events; ` +
   `delivered ${k.parcelsDelivered}, returned ${k.parcelsReturned}, unresolved ${k.parcelsUnresolved}; ` +
   `${r.fleet.rounds} dispatch rounds, ${r.fleet.plans} planner runs, ${r.fleet.trips} trips`);

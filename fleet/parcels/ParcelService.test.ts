@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/index.ts';
 import { CHEAP_SCRYPT_PARAMS } from '../../protocol/index.ts';
 import { Outbox } from '../notify/Outbox.ts';
-import type { Store } from '../store/index.ts';
+import { StoreError, type Store, type Tx } from '../store/index.ts';
 import { makePostgresTestStore, makeSqliteTestStore, postgresSkipReason, type MakeTestStore, type TestStore } from '../store/testStores.ts';
-import { IdempotencyKeyReusedError, ParcelTransitionError, ParcelVersionConflictError, ValidationError } from './core/errors.ts';
+import { IdempotencyKeyReusedError, ParcelNotFoundError, ParcelTransitionError, ParcelVersionConflictError, ValidationError } from './core/errors.ts';
 import type { ParcelInput } from './core/validateParcelInput.ts';
 import { ParcelService } from './ParcelService.ts';
 
@@ -229,6 +229,72 @@ for (const backend of backends) {
       const rejected = outcomes.find((o) => o.status === 'rejected');
       expect((rejected as PromiseRejectedResult).reason).toBeInstanceOf(ParcelTransitionError);
       expect((await service.history(parcel.id)).map((h) => h.seq)).toEqual([1, 2, 3]);
+    });
+
+    /** The store, counting transactions, with a fault on appending history for `poisoned` (a disk error, say). */
+    function faultyStore(poisoned: string): { store: Store; transactions: () => number } {
+      let n = 0;
+      const wrapTx = (tx: Tx): Tx => ({
+        dialect: tx.dialect,
+        query: (sql, params) => tx.query(sql, params),
+        execute: (sql, params) => {
+          if (sql.trimStart().startsWith('INSERT INTO parcel_events') && params?.[1] === poisoned) throw new StoreError('STORE_QUERY', 'INSERT INTO parcel_events: disk I/O error');
+          return tx.execute(sql, params);
+        },
+      });
+      const faulty: Store = {
+        dialect: store.dialect,
+        query: (sql, params) => store.query(sql, params),
+        execute: (sql, params) => store.execute(sql, params),
+        migrate: () => store.migrate(),
+        close: () => store.close(),
+        transaction: (fn, options) => {
+          n++;
+          return store.transaction((tx) => fn(wrapTx(tx)), options);
+        },
+      };
+      return { store: faulty, transactions: () => n };
+    }
+
+    it('applies a batch of events in one transaction; an event that does not apply is reported and the rest commit', async () => {
+      const a = (await service.create(input(1))).parcel.id;
+      const b = (await service.create(input(2))).parcel.id;
+      for (const id of [a, b]) await service.applyEvent(id, { type: 'assign', robotSerial: 'R1', tripId: 'T1' }, { actor: 'dispatch' });
+      const counted = faultyStore('none');
+      const batching = new ParcelService({ store: counted.store, clock, outbox, publicBaseUrl: 'https://fleet.example.edu', codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS } });
+      const results = await batching.applyEvents([
+        { parcelId: a, event: { type: 'load' }, options: { actor: 'robot:R1' } },
+        { parcelId: b, event: { type: 'depart' }, options: { actor: 'robot:R1' } },
+        { parcelId: b, event: { type: 'load' }, options: { actor: 'robot:R1' } },
+        { parcelId: 'P-NOPE', event: { type: 'load' }, options: { actor: 'robot:R1' } },
+        { parcelId: a, event: { type: 'depart', etaMs: T0 + HOUR }, options: { actor: 'robot:R1' } },
+      ]);
+      expect(counted.transactions()).toBe(1);
+      expect(results.map((r) => (r.ok ? r.parcel.status : (r.error as Error).constructor.name))).toEqual([
+        'loaded', 'ParcelTransitionError', 'loaded', 'ParcelNotFoundError', 'out_for_delivery',
+      ]);
+      expect((results[3] as { error: unknown }).error).toBeInstanceOf(ParcelNotFoundError);
+      // The history stays append-only and gap-free, versions as one event at a time would leave them.
+      expect((await service.history(a)).map((h) => [h.seq, h.to])).toEqual([[1, 'received'], [2, 'assigned'], [3, 'loaded'], [4, 'out_for_delivery']]);
+      expect((await service.history(b)).map((h) => [h.seq, h.to])).toEqual([[1, 'received'], [2, 'assigned'], [3, 'loaded']]);
+      expect((await service.get(a))?.version).toBe(4);
+      expect((await service.get(b))?.version).toBe(3);
+      expect((await outbox.list('pending')).filter((m) => m.event === 'parcel.out_for_delivery')).toHaveLength(1);
+    });
+
+    it('falls back to one transaction per event when a batch fails, so one bad event cannot block the others', async () => {
+      const ids: string[] = [];
+      for (let i = 1; i <= 3; i++) ids.push((await service.create(input(i))).parcel.id);
+      for (const id of ids) await service.applyEvent(id, { type: 'assign', robotSerial: 'R1', tripId: 'T1' }, { actor: 'dispatch' });
+      const faulty = faultyStore(ids[1]!);
+      const batching = new ParcelService({ store: faulty.store, clock, outbox, publicBaseUrl: 'https://fleet.example.edu', codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS } });
+      const results = await batching.applyEvents(ids.map((id) => ({ parcelId: id, event: { type: 'load' as const }, options: { actor: 'robot:R1' } })));
+      expect(faulty.transactions()).toBe(1 + ids.length);
+      expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+      expect((results[1] as { error: unknown }).error).toBeInstanceOf(StoreError);
+      expect((await Promise.all(ids.map((id) => service.get(id)))).map((p) => [p?.status, p?.version])).toEqual([['loaded', 3], ['assigned', 2], ['loaded', 3]]);
+      expect((await service.history(ids[1]!)).map((h) => h.seq)).toEqual([1, 2]);
+      expect((await service.history(ids[2]!)).map((h) => h.seq)).toEqual([1, 2, 3]);
     });
 
     it('cancels only before loading, clearing the assignment', async () => {

@@ -109,6 +109,19 @@ export interface ApplyEventOptions {
   expectedVersion?: number;
 }
 
+/** One lifecycle event of a batch (applyEvents). */
+export interface ParcelEventItem {
+  parcelId: string;
+  event: ParcelEvent;
+  options: ApplyEventOptions;
+}
+
+/**
+ * How one event of a batch ended: the parcel as it now is, or the error applyEvent would have thrown for it alone
+ * (ParcelNotFoundError, ParcelTransitionError, ParcelVersionConflictError, ValidationError, or a store fault).
+ */
+export type AppliedParcelEvent = { ok: true; parcel: Parcel } | { ok: false; error: unknown };
+
 export interface ParcelListFilter {
   status?: ParcelStatus | readonly ParcelStatus[];
   robot?: string;
@@ -309,6 +322,43 @@ export class ParcelService {
    */
   applyEvent(id: string, event: ParcelEvent, options: ApplyEventOptions): Promise<Parcel> {
     return this.#store.transaction((tx) => this.applyEventIn(tx, id, event, options));
+  }
+
+  /**
+   * Applies several lifecycle events, in order, in ONE transaction (a robot's state reports a compartment's worth of
+   * parcels at once), and says how each ended. An event that does not apply (unknown parcel, wrong status, stale
+   * version, bad input) is refused before it writes anything, so it is reported and the others still commit. Any other
+   * failure rolls the whole batch back, and the events are then applied one transaction each, so one bad event cannot
+   * block the rest; every outcome is then what applyEvent gives for that event alone.
+   */
+  async applyEvents(items: readonly ParcelEventItem[]): Promise<AppliedParcelEvent[]> {
+    if (items.length <= 1) return Promise.all(items.map((i) => this.#settled(this.applyEvent(i.parcelId, i.event, i.options))));
+    try {
+      return await this.#store.transaction(async (tx) => {
+        const out: AppliedParcelEvent[] = [];
+        for (const i of items) {
+          try {
+            out.push({ ok: true, parcel: await this.applyEventIn(tx, i.parcelId, i.event, i.options) });
+          } catch (error) {
+            if (!refusedBeforeWriting(error)) throw error;
+            out.push({ ok: false, error });
+          }
+        }
+        return out;
+      });
+    } catch {
+      const out: AppliedParcelEvent[] = [];
+      for (const i of items) out.push(await this.#settled(this.applyEvent(i.parcelId, i.event, i.options)));
+      return out;
+    }
+  }
+
+  async #settled(p: Promise<Parcel>): Promise<AppliedParcelEvent> {
+    try {
+      return { ok: true, parcel: await p };
+    } catch (error) {
+      return { ok: false, error };
+    }
   }
 
   /**
@@ -614,14 +664,13 @@ export class ParcelService {
     actor: string,
     data: Record<string, unknown> | null,
   ): Promise<void> {
-    const [last] = await tx.query<{ seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM parcel_events WHERE parcel_id = $1', [
-      parcelId,
-    ]);
     const hasData = data !== null && Object.keys(data).length > 0;
+    // The next seq is read by the INSERT itself (one statement, not two); a VALUES subquery rather than INSERT … SELECT,
+    // so PostgreSQL still types the parameters from the columns. The parcel row is locked, so no one appends meanwhile.
     await tx.execute(
       `INSERT INTO parcel_events (id, parcel_id, seq, at, from_status, to_status, cause, actor, data)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [this.#newId('E'), parcelId, Number(last?.seq ?? 0) + 1, at, from, to, cause, actor, hasData ? toJson(data) : null],
+       VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM parcel_events WHERE parcel_id = $2), $3, $4, $5, $6, $7, $8)`,
+      [this.#newId('E'), parcelId, at, from, to, cause, actor, hasData ? toJson(data) : null],
     );
   }
 
@@ -657,6 +706,15 @@ export class ParcelService {
     };
     return { url, event, body: { ...body }, ...(secrets ? { secrets: { ...secrets } } : {}) };
   }
+}
+
+/**
+ * The errors applyEventIn throws before its first write (the version conflict after an UPDATE that matched no row):
+ * the transaction is still sound, on PostgreSQL too, so a batch may go on without that event.
+ */
+function refusedBeforeWriting(error: unknown): boolean {
+  return error instanceof ParcelNotFoundError || error instanceof ParcelTransitionError || error instanceof ParcelVersionConflictError
+    || error instanceof ValidationError;
 }
 
 function checkCode(code: string, hashJson: string | null): boolean {

@@ -1,12 +1,14 @@
 /** fleet/parcels: the parcel lifecycle (pure) and the service that stores, changes and queries parcels. */
 export { ParcelService } from './ParcelService.ts';
 export type {
+  AppliedParcelEvent,
   ApplyEventOptions,
   CreateBatchResult,
   CreateOptions,
   IssuedParcel,
   Parcel,
   ParcelHistoryEntry,
+  ParcelEventItem,
   ParcelListFilter,
   ParcelPage,
   ParcelServiceOptions,

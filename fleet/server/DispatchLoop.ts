@@ -18,7 +18,9 @@ import {
   type CarriedStage, type ChargingConfig, type DispatchConfig, type DispatchRobot, type Dock, type EnergyModel, type RobotState, type WaitingParcel,
 } from '../dispatch/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
-import { ParcelNotFoundError, ParcelTransitionError, type Parcel, type ParcelEvent as LifecycleEvent, type ParcelService } from '../parcels/index.ts';
+import {
+  ParcelNotFoundError, ParcelTransitionError, type AppliedParcelEvent, type Parcel, type ParcelEvent as LifecycleEvent, type ParcelService,
+} from '../parcels/index.ts';
 import type { Store } from '../store/index.ts';
 import type { FleetTracker, ParcelEvent as TrackedEvent, RobotView } from '../tracking/index.ts';
 import type { CampusModel } from './CampusModel.ts';
@@ -238,7 +240,7 @@ export class DispatchLoop {
         }
       }
     }
-    this.#unsubscribe.push(this.#o.tracker.on('parcelEvent', (e) => this.#enqueue(() => this.#onParcelEvent(e))));
+    this.#unsubscribe.push(this.#o.tracker.on('parcelEvents', (events) => this.#enqueue(() => this.#onParcelEvents(events))));
     this.#unsubscribe.push(this.#o.tracker.on('robotChanged', (r) => this.#onRobotChanged(r)));
     this.#timer = this.#o.clock.setInterval(this.#o.periodMs ?? 10_000, () => this.trigger(0));
     this.trigger(0);
@@ -796,6 +798,69 @@ export class DispatchLoop {
     this.#events = this.#events.then(job).catch((e: unknown) => this.#log.error('applying a parcel event failed', { error: e }));
   }
 
+  /**
+   * The parcel events of one robot state, in order. The lifecycle events they map to go to the parcel service in one
+   * transaction (ParcelService.applyEvents); an event whose handling reads the store first (a return, a hand-over a
+   * re-route may have cancelled) is handled on its own, after what came before it is applied.
+   */
+  async #onParcelEvents(events: readonly TrackedEvent[]): Promise<void> {
+    let batch: Array<{ parcelId: string; event: LifecycleEvent; actor: string; kind: string }> = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const items = batch;
+      batch = [];
+      const results = await this.#o.parcels.applyEvents(items.map((i) => ({ parcelId: i.parcelId, event: i.event, options: { actor: i.actor } })));
+      items.forEach((i, k) => {
+        // Each was committed: a fault in one's reaction must not keep the next from being told.
+        try {
+          this.#applied(i.parcelId, i.event, i.actor, i.kind, results[k]!);
+        } catch (error) {
+          this.#log.error('applying a parcel event failed', { error });
+        }
+      });
+    };
+    for (const e of events) {
+      if (e.kind === 'returned' || (e.kind === 'delivery_failed' && e.reason === 'cancelled')) {
+        await flush();
+        await this.#onParcelEvent(e);
+        continue;
+      }
+      if (this.#o.interceptParcelEvent !== undefined && (await this.#o.interceptParcelEvent(e))) {
+        this.#m.events.inc({ kind: e.kind, outcome: 'intercepted' });
+        continue;
+      }
+      const event = await this.#lifecycleOf(e);
+      if (event !== null) batch.push({ parcelId: e.parcelId, event, actor: `robot:${e.serial}`, kind: e.kind });
+    }
+    await flush();
+  }
+
+  /** The lifecycle event a tracked event maps to; null for one that is only logged. */
+  async #lifecycleOf(e: TrackedEvent): Promise<LifecycleEvent | null> {
+    switch (e.kind) {
+      case 'loaded':
+        return { type: 'load' };
+      case 'load_failed':
+        return { type: 'unassign', reason: `loading failed: ${e.reason ?? 'unknown'}` };
+      case 'out_for_delivery':
+        return { type: 'depart', etaMs: await this.#eta(e) };
+      case 'awaiting_pickup':
+        return { type: 'arrive' };
+      case 'delivered':
+        return { type: 'code_verified', by: 'robot' };
+      case 'delivery_failed':
+        return { type: 'return', reason: 'unclaimed' };
+      case 'locked':
+        return { type: 'return', reason: 'code_locked' };
+      case 'return_failed':
+        this.#m.events.inc({ kind: e.kind, outcome: 'logged' });
+        this.#log.warn('robot could not return a parcel', { robot: e.serial, parcel: e.parcelId, reason: e.reason });
+        return null;
+      case 'returned':
+        throw new RangeError('returned is handled by #onParcelEvent');
+    }
+  }
+
   async #onParcelEvent(e: TrackedEvent): Promise<void> {
     if (this.#o.interceptParcelEvent !== undefined && (await this.#o.interceptParcelEvent(e))) {
       this.#m.events.inc({ kind: e.kind, outcome: 'intercepted' });
@@ -928,27 +993,38 @@ export class DispatchLoop {
 
   /** Applies one lifecycle event; an event the parcel has already seen (a replay after a restart) is a no-op. */
   async #apply(parcelId: string, event: LifecycleEvent, actor: string, kind: string = event.type): Promise<void> {
+    let result: AppliedParcelEvent;
     try {
-      const parcel = await this.#o.parcels.applyEvent(parcelId, event, { actor });
+      result = { ok: true, parcel: await this.#o.parcels.applyEvent(parcelId, event, { actor }) };
+    } catch (error) {
+      result = { ok: false, error };
+    }
+    this.#applied(parcelId, event, actor, kind, result);
+  }
+
+  /** Counts, logs and passes on how one lifecycle event ended; a fault other than "does not apply" is thrown. */
+  #applied(parcelId: string, event: LifecycleEvent, actor: string, kind: string, result: AppliedParcelEvent): void {
+    if (result.ok) {
       this.#m.events.inc({ kind, outcome: 'applied' });
-      this.#o.onParcelChanged?.(parcel);
+      this.#o.onParcelChanged?.(result.parcel);
       if (event.type === 'unassign' || event.type === 'requeue' || event.type === 'unload') {
         this.#shelfVersion++;
         this.trigger();
       }
-    } catch (e) {
-      if (e instanceof ParcelNotFoundError) {
-        this.#m.events.inc({ kind, outcome: 'unknown_parcel' });
-        this.#log.warn('parcel event for an unknown parcel', { parcel: parcelId, event: event.type, actor });
-        return;
-      }
-      if (e instanceof ParcelTransitionError) {
-        this.#m.events.inc({ kind, outcome: 'not_applicable' });
-        this.#log.debug('parcel event does not apply', { parcel: parcelId, event: event.type, from: e.from });
-        return;
-      }
-      throw e;
+      return;
     }
+    const e = result.error;
+    if (e instanceof ParcelNotFoundError) {
+      this.#m.events.inc({ kind, outcome: 'unknown_parcel' });
+      this.#log.warn('parcel event for an unknown parcel', { parcel: parcelId, event: event.type, actor });
+      return;
+    }
+    if (e instanceof ParcelTransitionError) {
+      this.#m.events.inc({ kind, outcome: 'not_applicable' });
+      this.#log.debug('parcel event does not apply', { parcel: parcelId, event: event.type, from: e.from });
+      return;
+    }
+    throw e;
   }
 }
 

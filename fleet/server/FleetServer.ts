@@ -137,7 +137,9 @@ export class FleetServer {
       await robots.refresh();
       const tokens = new SqlTokenRepository(store);
       const alerts = new SqlAlertRepository(store);
-      const states = new SqlRobotStateRepository(store);
+      // A robot state is written once the dispatch loop has applied the parcel events it gave (see writeAfter).
+      let eventsApplied = (): Promise<void> => Promise.resolve();
+      const states = new SqlRobotStateRepository(store, { writeAfter: () => eventsApplied() });
       stops.push(() => states.flush());
       const trips = new TripRepository(store);
       const overrides = new OverrideRepository(store);
@@ -219,6 +221,7 @@ export class FleetServer {
         ...(deps.chargingEnabled === undefined ? {} : { chargingEnabled: deps.chargingEnabled }),
         ...deps.dispatchLoop,
       });
+      eventsApplied = () => dispatch.idle();
       tracker.on('robotChanged', (r) => publish({ type: 'robot', robot: robotView(r, campus) }));
       tracker.on('alert', (change) => {
         const a = change.alert;

@@ -250,6 +250,30 @@ describe('FleetTracker over the in-process broker', () => {
     expect(w.tracker.stats().accepted).toBe(2);
   });
 
+  it('hands a state\'s parcel events over together once, after each one alone, and the repository the state\'s own bytes', async () => {
+    const batches: string[][] = [];
+    const savedWhenEmitted: string[][] = [];
+    w.tracker.on('parcelEvents', (events) => {
+      batches.push(events.map((e) => `${e.kind}:${e.parcelId}`));
+      const load = w.stateRepo.loadAll()[0]?.state.actionStates.find((a) => a.actionId === 'o1-load');
+      savedWhenEmitted.push([load?.actionId ?? '-', load?.actionStatus ?? '-']);
+    });
+    await w.tracker.sendOrder('r1', deliveryOrderBody('o1', [
+      { parcelId: 'P-1', compartment: 0, dropNodeId: 'drop-lib' }, { parcelId: 'P-2', compartment: 1, dropNodeId: 'drop-lib' },
+    ]));
+    await w.robot.publishState({ orderId: 'o1' });
+    await w.robot.setAction('o1-load', 'loadParcels', 'FINISHED');
+    await w.robot.publishState({ batteryState: { batteryCharge: 80, charging: false } }); // no parcel event: no batch
+    expect(batches).toEqual([['loaded:P-1', 'loaded:P-2']]);
+    // The events went out before their state (load FINISHED) was saved: the stored state is a restart's baseline.
+    expect(savedWhenEmitted).toEqual([['-', '-']]);
+    expect(w.stateRepo.loadAll()[0]?.state.actionStates.find((a) => a.actionId === 'o1-load')?.actionStatus).toBe('FINISHED');
+    expect(w.parcelEvents.map((e) => `${e.kind}:${e.parcelId}`)).toEqual(batches.flat());
+    const [stored] = w.stateRepo.loadAll();
+    expect(stored?.payload).toBeDefined();
+    expect(JSON.parse(Buffer.from(stored!.payload!).toString('utf8'))).toEqual(stored!.state);
+  });
+
   it('resumes from the persisted state after a restart without replaying parcel events', async () => {
     await w.tracker.sendOrder('r1', deliveryOrderBody('o1', [{ parcelId: 'P-1', compartment: 0, dropNodeId: 'drop-lib' }]));
     await w.robot.setAction('o1-load', 'loadParcels', 'FINISHED', undefined, { orderId: 'o1' });

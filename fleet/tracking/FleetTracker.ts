@@ -79,6 +79,11 @@ export type AlertChange = { type: 'raised' | 'cleared' | 'acknowledged'; alert: 
 
 export interface FleetTrackerEvents {
   parcelEvent: (event: ParcelEvent) => void;
+  /**
+   * Every parcel event one state gave, in order, once (after the `parcelEvent`s for each): for a listener that
+   * applies them together, e.g. in one transaction (ParcelService.applyEvents). Not emitted for a state with none.
+   */
+  parcelEvents: (events: readonly ParcelEvent[]) => void;
   robotChanged: (robot: RobotView) => void;
   alert: (change: AlertChange) => void;
 }
@@ -142,7 +147,7 @@ export class FleetTracker {
   readonly #nextHeaderIds = new Map<string, Partial<Record<VdaTopic, number>>>();
   readonly #ordersKept = new Map<string, Array<{ orderId: string; actionIds: string[] }>>();
   readonly #waiters = new Map<string, Map<string, { resolve: (c: ActionConfirmation) => void; timer: TimerHandle }>>();
-  readonly #listeners: Listeners = { parcelEvent: new Set(), robotChanged: new Set(), alert: new Set() };
+  readonly #listeners: Listeners = { parcelEvent: new Set(), parcelEvents: new Set(), robotChanged: new Set(), alert: new Set() };
   readonly #rejected = new Map<RejectionCode, number>();
   readonly #rejectLogWindow = new Map<RejectionCode, { startMs: number; logged: number }>();
   readonly #hubNodeIds: ReadonlySet<string>;
@@ -244,7 +249,7 @@ export class FleetTracker {
     this.#accepted++;
     this.#metricsInc('vda_messages_accepted_total', { topic: outcome.topic });
     try {
-      this.#apply(outcome, now);
+      this.#apply(outcome, now, payload);
     } catch (cause) {
       // A fault in our own reaction (a listener, a repository) must not stop ingestion of the next message.
       this.#o.logger?.error('fleet tracker: applying a message failed', { topic: safeText(topic), error: String(cause) });
@@ -395,19 +400,25 @@ export class FleetTracker {
 
   // ---- internals -------------------------------------------------------------------------------------------------
 
-  #apply(outcome: Extract<IngestOutcome, { accepted: true }>, now: number): void {
+  #apply(outcome: Extract<IngestOutcome, { accepted: true }>, now: number, payload: Buffer | string): void {
     const { robot, result } = outcome;
     const before = robot.health;
     if (result.health !== undefined) robot.health = transition(robot.health, result.health, now, this.#healthOptions());
     if (outcome.topic === 'state' || outcome.topic === 'connection' || before.kind !== robot.health.kind) this.#reconcile(robot, now);
-    if (outcome.topic === 'state' && robot.state !== undefined) {
-      this.#checkWaiters(robot, now);
-      const save = this.#o.stateRepository?.save({ serial: robot.record.serial, state: robot.state, receivedAtMs: now, health: robot.health });
-      if (save instanceof Promise) save.catch((e: unknown) => this.#o.logger?.error('fleet tracker: saving robot state failed', { serial: robot.record.serial, error: String(e) }));
-    }
-    for (const e of result.parcelEvents ?? []) {
+    if (outcome.topic === 'state' && robot.state !== undefined) this.#checkWaiters(robot, now);
+    const parcelEvents = result.parcelEvents ?? [];
+    for (const e of parcelEvents) {
       this.#metricsInc('parcel_events_total', { kind: e.kind });
       this.#emit('parcelEvent', e);
+    }
+    if (parcelEvents.length > 0) this.#emit('parcelEvents', parcelEvents);
+    if (outcome.topic === 'state' && robot.state !== undefined) {
+      // Saved after its parcel events went out: the stored state is the baseline a restart diffs against, so it must
+      // not reach the store before the events it implies (a repository may wait for their work: FleetServer does).
+      // The payload is the state's JSON as it came (parseMessage validates, it does not rewrite), so the repository
+      // may keep those bytes rather than serialise the parsed object again.
+      const save = this.#o.stateRepository?.save({ serial: robot.record.serial, state: robot.state, receivedAtMs: now, health: robot.health, payload });
+      if (save instanceof Promise) save.catch((e: unknown) => this.#o.logger?.error('fleet tracker: saving robot state failed', { serial: robot.record.serial, error: String(e) }));
     }
     if ((result.unknownActionIds?.length ?? 0) > 0) this.#metricsInc('vda_unknown_actions_total', {});
     if (this.#listeners.robotChanged.size > 0) this.#emitRobot(robot);

@@ -11,6 +11,11 @@ export interface StoredRobotState {
   state: State;
   receivedAtMs: number;
   health: RobotHealth;
+  /**
+   * The message `state` was parsed from, when the tracker has it: the same JSON, so a repository that serialises the
+   * state may store this text instead (loading must give `state` back either way).
+   */
+  payload?: Buffer | string;
 }
 
 export interface RobotStateRepository {

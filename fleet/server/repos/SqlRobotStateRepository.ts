@@ -2,6 +2,15 @@ import type { State } from '../../../protocol/index.ts';
 import { fromJson, toJson, type Store } from '../../store/index.ts';
 import type { RobotHealth, RobotStateRepository, StoredRobotState } from '../../tracking/index.ts';
 
+export interface SqlRobotStateRepositoryOptions {
+  /**
+   * Each write waits for this first. FleetServer passes the dispatch loop's `idle`: a state is saved only once the
+   * parcel events it gave are applied, so a crash in between leaves the older state as the baseline and the restarted
+   * server derives those events again (a replayed event that already applied is a no-op) instead of losing them.
+   */
+  writeAfter?: () => Promise<unknown>;
+}
+
 /**
  * Each robot's latest accepted VDA 5050 state in `robot_states`, so a restarted server diffs the next state against
  * the last one (no replayed parcel events). Saves are coalesced: while one write for a robot is in flight, only the
@@ -9,11 +18,13 @@ import type { RobotHealth, RobotStateRepository, StoredRobotState } from '../../
  */
 export class SqlRobotStateRepository implements RobotStateRepository {
   readonly #store: Store;
+  readonly #writeAfter: (() => Promise<unknown>) | undefined;
   readonly #pending = new Map<string, StoredRobotState>();
   readonly #writing = new Map<string, Promise<void>>();
 
-  constructor(store: Store) {
+  constructor(store: Store, options: SqlRobotStateRepositoryOptions = {}) {
     this.#store = store;
+    this.#writeAfter = options.writeAfter;
   }
 
   save(record: StoredRobotState): Promise<void> {
@@ -39,12 +50,29 @@ export class SqlRobotStateRepository implements RobotStateRepository {
 
   async #drain(serial: string): Promise<void> {
     for (let next = this.#pending.get(serial); next !== undefined; next = this.#pending.get(serial)) {
+      // A fault in that work was reported where it happened; the state is still worth keeping. A newer state that came
+      // meanwhile is written instead, once its own events are applied too.
+      for (let waited = next; this.#writeAfter !== undefined; waited = next) {
+        await this.#writeAfter().catch(() => undefined);
+        next = this.#pending.get(serial)!;
+        if (next === waited) break;
+      }
       this.#pending.delete(serial);
       await this.#store.execute(
         `INSERT INTO robot_states (serial, state, health, received_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (serial) DO UPDATE SET state = excluded.state, health = excluded.health, received_at = excluded.received_at`,
-        [next.serial, toJson(next.state), toJson(next.health), next.receivedAtMs],
+        [next.serial, stateText(next), toJson(next.health), next.receivedAtMs],
       );
     }
   }
+}
+
+/**
+ * The state as JSON text: the received payload's own text when there is one (decoding it is several times cheaper
+ * than serialising the parsed state, and a robot reports every second), else the state serialised.
+ */
+function stateText(record: StoredRobotState): string {
+  const { payload } = record;
+  if (payload === undefined) return toJson(record.state);
+  return typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
 }

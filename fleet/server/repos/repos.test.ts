@@ -243,6 +243,36 @@ function runRepositorySuite(name: string, make: MakeTestStore): void {
       expect(all[0]?.health).toEqual(health);
     });
 
+    it('SqlRobotStateRepository: keeps the received payload as the state, without serialising the parsed state again', async () => {
+      const states = new SqlRobotStateRepository(store);
+      const health = { kind: 'online' as const, mode: 'idle' as const, lastStateAt: T0 };
+      const sent = { headerId: 7, orderId: 'o7', actionStates: [{ actionId: 'a', actionStatus: 'FINISHED' }] };
+      // What the tracker parsed out of the payload; serialising it again would throw here.
+      const parsed = { ...sent, toJSON: () => { throw new Error('serialised the parsed state'); } } as unknown as State;
+      await states.save({ serial: 'r3', state: parsed, health, receivedAtMs: T0, payload: Buffer.from(JSON.stringify(sent)) });
+      await states.save({ serial: 'r4', state: sent as unknown as State, health, receivedAtMs: T0, payload: JSON.stringify(sent) });
+      await states.save({ serial: 'r5', state: sent as unknown as State, health, receivedAtMs: T0 });
+      const loaded = await states.loadAll();
+      expect(loaded.map((s) => [s.serial, s.state])).toEqual([['r3', sent], ['r4', sent], ['r5', sent]]);
+    });
+
+    it('SqlRobotStateRepository: writes a state only after writeAfter (the parcel events it gave) resolves, then the newest', async () => {
+      let release!: () => void;
+      const applied = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const states = new SqlRobotStateRepository(store, { writeAfter: () => applied });
+      const health = { kind: 'online' as const, mode: 'idle' as const, lastStateAt: T0 };
+      const state = (n: number) => ({ orderId: `o${n}`, headerId: n }) as unknown as State;
+      const first = states.save({ serial: 'r6', state: state(1), health, receivedAtMs: T0 + 1 });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await states.loadAll()).toEqual([]);
+      const second = states.save({ serial: 'r6', state: state(2), health, receivedAtMs: T0 + 2 });
+      release();
+      await Promise.all([first, second]);
+      expect((await states.loadAll()).map((s) => [s.serial, s.receivedAtMs])).toEqual([['r6', T0 + 2]]);
+    });
+
     it('SqlTokenRepository: finds active tokens by hash only, revokes once', async () => {
       const tokens = new SqlTokenRepository(store);
       const { token, record } = await tokens.create('dispatcher', 'desk', T0);
