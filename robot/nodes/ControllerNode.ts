@@ -230,13 +230,20 @@ export class ControllerNode {
         this.#scanMs = stampToMs(m.header.stamp);
       }),
       node.createSubscription('nav_msgs/msg/Path', TOPICS.plan, (m) => {
-        this.#goalMs = stampToMs(m.header.stamp);
+        const goalMs = stampToMs(m.header.stamp);
+        // No path for the goal being tracked: a fresh path this controller asked for (stall, blocked) that the
+        // planner could not find (issue #5: the edge to a drop point reported blocked, and the drop point more than
+        // the snap distance from every other). Going idle there leaves the mission waiting for ever; the old path
+        // is still a way there, and the watchdog stops the robot again if it stays shut.
+        const keep = m.poses.length === 0 && this.#path !== undefined && goalMs === this.#goalMs;
+        this.#goalMs = goalMs;
         this.#state = createPurePursuitState();
         this.#avoid = createAvoidanceState();
         this.#backUp.active = false;
         this.#estProj.segmentIndex = 0;
         this.#replanSent = false;
         this.#progress = { sM: Number.NEGATIVE_INFINITY, atMs: this.#node.getClock().now() };
+        if (keep) return;
         this.#path = m.poses.length === 0 ? undefined : createTrackedPath(fromPath(m));
         if (this.#path === undefined) this.#halt('idle');
       }),
@@ -332,7 +339,9 @@ export class ControllerNode {
       }
       // Backed up: a fresh path from here, and the watchdog's clock starts again.
       this.#progress = { sM: Number.NEGATIVE_INFINITY, atMs: now };
-      this.#askFreshPath(pose);
+      // The planner may answer within this call (in-process bus), and a new path or none replaces this tick's: the
+      // rest of the tick would track the old one and report it over the answer.
+      if (this.#askFreshPath(pose)) return;
     }
     const avoid = this.#avoid;
     if (now - this.#scanMs <= p.scanTimeoutS * 1000) {
@@ -393,7 +402,8 @@ export class ControllerNode {
    * The watchdog for ways of getting stuck nobody foresaw: blocked is handled above, but a robot can also turn on the
    * spot or edge to and fro for ever while "moving" (an avoidance offset the pursuit cannot reach at a corner).
    * Without STALL_PROGRESS_M of progress for stall_timeout_s: near the goal that is arrival; elsewhere the offset is
-   * dropped and a fresh path from here is asked for. Returns true when it stopped this tick.
+   * dropped and a fresh path from here is asked for. Returns true when the tick ends here (stopped, or the planner's
+   * answer already replaced the path).
    */
   #stalled(progressM: number, remainingM: number, now: number, p: Readonly<ParamsOf<typeof controllerParams>>, pose: Pose2): boolean {
     if (progressM > this.#progress.sM + STALL_PROGRESS_M || this.#progress.sM === Number.NEGATIVE_INFINITY) {
@@ -416,14 +426,16 @@ export class ControllerNode {
       return false;
     }
     this.#node.getLogger().warn(`controller: no progress for ${p.stallTimeoutS} s; asking for a fresh path`);
-    this.#askFreshPath(pose);
-    return false;
+    return this.#askFreshPath(pose);
   }
 
-  #askFreshPath(pose: { x: number; y: number }): void {
+  /** Asks the planner for a fresh path from `pose`; true when its answer already came (the path was replaced). */
+  #askFreshPath(pose: { x: number; y: number }): boolean {
     this.metrics.replanRequests++;
+    const before = this.#path, beforeGoalMs = this.#goalMs, beforeState = this.#state;
     const req: ReplanRequest = { goalMs: this.#goalMs, x: pose.x, y: pose.y };
     this.#replanPub!.publish({ data: JSON.stringify(req) });
+    return this.#path !== before || this.#goalMs !== beforeGoalMs || this.#state !== beforeState;
   }
 
   /** Publishes one zero command if the robot was told to move, and reports `state`. */
