@@ -7,6 +7,7 @@ import type { CampusMap, Place } from '../../maps/index.ts';
 import { loadCampusCached } from '../../robot/closedLoop/campusCache.ts';
 import { orderThrough } from '../../robot/closedLoop/orders.ts';
 import { bridgedCampus } from './bridgedCampus.ts';
+import { driveOrderToEnd } from './driveOrderToEnd.ts';
 import { dockBaySpots } from './dockBaySpots.ts';
 import { DAY_DOCK_REACH_M, dayDockSpots, dayParking } from './FullFidelityDay.ts';
 import { createFullFidelityFleet } from './FullFidelityFleet.ts';
@@ -86,12 +87,7 @@ describe('dock bay spots', () => {
       const stops = [{ id: 'a', ...from }, { id: 'dock', ...at }, { id: 'b', ...to }];
       robot.runner.dispatch({ type: 'order', order: orderThrough('pass-1', stops, { manufacturer: 'CampusSim', serialNumber: 'R01' }, { mapId: campus.mapId }) });
       const t0 = clock.now();
-      let started = false;
-      while (clock.now() - t0 < 300_000) {
-        clock.runFor(500);
-        started ||= robot.motion.driving;
-        if (started && !robot.motion.driving && robot.activity() === 'idle') break;
-      }
+      driveOrderToEnd(clock, robot);
       const legM = Math.hypot(at.x - from.x, at.y - from.y) + Math.hypot(to.x - at.x, to.y - at.y);
       expect((clock.now() - t0) / 1000).toBeLessThan(60);
       expect(robot.body.distanceM).toBeLessThan(legM + 5);

@@ -7,6 +7,7 @@ import type { CampusMap } from '../../maps/index.ts';
 import { loadCampusCached } from '../../robot/closedLoop/campusCache.ts';
 import { orderThrough } from '../../robot/closedLoop/orders.ts';
 import { bridgedCampus } from './bridgedCampus.ts';
+import { driveOrderToEnd } from './driveOrderToEnd.ts';
 import { dayParking } from './FullFidelityDay.ts';
 import { createFullFidelityFleet } from './FullFidelityFleet.ts';
 import { hubSpots } from './hubSpots.ts';
@@ -66,12 +67,7 @@ describe('hub spots', () => {
       order: orderThrough('back-1', [{ id: 'out', ...start }, { id: 'hub', x: goal.x, y: goal.y }], { manufacturer: 'CampusSim', serialNumber: 'R01' }, { mapId: campus.mapId }),
     });
     const t0 = clock.now();
-    let started = false;
-    while (clock.now() - t0 < 300_000) {
-      clock.runFor(500);
-      started ||= robot.motion.driving;
-      if (started && !robot.motion.driving && robot.activity() === 'idle') break;
-    }
+    driveOrderToEnd(clock, robot);
     const end = robot.body.pose;
     if (process.env.FULL_STATS) console.log('back at spot', { s: (clock.now() - t0) / 1000, distanceM: robot.body.distanceM, end, goal, start });
     expect(robot.body.distanceM).toBeGreaterThan(Math.hypot(goal.x - start.x, goal.y - start.y));
