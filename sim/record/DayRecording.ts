@@ -36,7 +36,6 @@ export class DayRecording implements DayObserver {
   #writtenMs = -Infinity;
   /** The last pose written per robot, and when: a parked robot gets one pose a minute, not one per tick. */
   readonly #lastPose = new Map<string, { x: number; y: number; theta: number; tMs: number }>();
-  #handovers = 0;
 
   private constructor(rec: McapRecorder, kept: ReadonlySet<string>, tickEveryMs: number) {
     this.#rec = rec;
@@ -72,7 +71,7 @@ export class DayRecording implements DayObserver {
       this.#writtenMs = Math.min(tMs, Math.max(scan.tMs, this.#writtenMs));
       this.#rec.scan(r.serial, this.#writtenMs, scan.ranges, scan.angleMinRad, scan.angleIncrementRad, scan.rangeMaxM);
     }
-    this.#writtenMs = Math.max(this.#writtenMs, tMs);
+    this.#reached(tMs);
     for (const r of robots) {
       if (!this.#kept.has(r.serial)) continue;
       const activity = r.activity();
@@ -89,25 +88,24 @@ export class DayRecording implements DayObserver {
   }
 
   leg(tMs: number, serial: string, points: readonly Vec2[]): void {
-    this.#writtenMs = Math.max(this.#writtenMs, tMs);
+    this.#reached(tMs);
     if (this.#kept.has(serial)) this.#rec.plan(serial, tMs, points);
   }
 
   handover(tMs: number, serial: string, parcelId: string, withCode: boolean): void {
-    this.#writtenMs = Math.max(this.#writtenMs, tMs);
-    this.#handovers++;
+    this.#reached(tMs);
     if (!this.#kept.has(serial)) return;
     this.#rec.event(tMs, withCode ? 'info' : 'error', `${serial} handed over ${parcelId}${withCode ? '' : ' WITHOUT the recipient\'s code'}`);
-  }
-
-  /** Hand-overs seen (of every robot, recorded or not). */
-  get handovers(): number {
-    return this.#handovers;
   }
 
   /** Writes what is queued; call now and then on a long day to bound memory. */
   flush(): Promise<void> {
     return this.#rec.flush();
+  }
+
+  /** The day has reached tMs: nothing later written may be stamped before it. */
+  #reached(tMs: number): void {
+    if (tMs > this.#writtenMs) this.#writtenMs = tMs;
   }
 
   close(): Promise<RecordingSummary> {
