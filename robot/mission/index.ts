@@ -5,6 +5,8 @@ export type {
   CompartmentPurpose, InstantAction, KeypadResult, MapPose, MissionEffect, MissionEvent, StateBody,
 } from './core/missionTypes.ts';
 export { MemoryLogger, silentLogger } from './core/Logger.ts';
+export { planRetryDelayS } from './core/planRetryDelayS.ts';
+export type { PlanRetryBackOff } from './core/planRetryDelayS.ts';
 export type { Logger } from './core/Logger.ts';
 export { MissionRunner } from './MissionRunner.ts';
 export type {

@@ -51,7 +51,7 @@ import {
   type Subscription,
 } from '../ros/index.ts';
 import { createPoseEstimate, fromLaserScan, fromOdometry, fromPath, fromPoseWithCovariance, toTwist, type OdometryReading } from './convert.ts';
-import { TOPICS, type ControllerStatus, type ReplanRequest } from './topics.ts';
+import { TOPICS, type ControllerStatus, type ReplanReason, type ReplanRequest } from './topics.ts';
 
 
 export const controllerParams = defineParams({
@@ -66,6 +66,11 @@ export const controllerParams = defineParams({
   passingClearanceM: { name: 'passing_clearance_m', type: 'double', default: 0.25, unit: 'm', description: 'Side gap kept when passing an obstacle', validate: inRange.positive },
   passingSpeedMps: { name: 'passing_speed_mps', type: 'double', default: 0.8, unit: 'm/s', description: 'Speed cap while passing', validate: inRange.positive },
   blockedTimeoutS: { name: 'blocked_timeout_s', type: 'double', default: 20, unit: 's', description: 'Blocked this long asks for a re-plan', validate: inRange.positive },
+  replanTimeoutS: {
+    name: 'replan_timeout_s', type: 'double', default: 10, unit: 's',
+    description: 'A re-plan asked for (blocked) and not answered with a path in this long is asked for again (a lost message, a planner that dropped it)',
+    validate: inRange.positive,
+  },
   poseTimeoutS: { name: 'pose_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'A pose older than this stops the robot', validate: inRange.positive },
   goalBlockedToleranceM: {
     name: 'goal_blocked_tolerance_m', type: 'double', default: 2, unit: 'm',
@@ -126,7 +131,10 @@ export interface ControllerMetrics {
   /** Σ cross-track² of the localization estimate itself over the same ticks, m². */
   estimateCrossTrackSumSq: number;
   arrivals: number;
+  /** Re-plans asked for, each repeat included. */
   replanRequests: number;
+  /** Re-plans asked for again after replan_timeout_s without an answer. */
+  replanRepeats: number;
   blockedTicks: number;
   /** Times the stall watchdog fired (no progress for stall_timeout_s). */
   stalls: number;
@@ -135,7 +143,8 @@ export interface ControllerMetrics {
 export class ControllerNode {
   readonly lifecycle: LifecycleNode;
   readonly metrics: ControllerMetrics = {
-    ticks: 0, crossTrackSumSq: 0, crossTrackSamples: 0, crossTrackMaxM: 0, estimateCrossTrackSumSq: 0, arrivals: 0, replanRequests: 0, blockedTicks: 0, stalls: 0,
+    ticks: 0, crossTrackSumSq: 0, crossTrackSamples: 0, crossTrackMaxM: 0, estimateCrossTrackSumSq: 0, arrivals: 0,
+    replanRequests: 0, replanRepeats: 0, blockedTicks: 0, stalls: 0,
   };
   readonly #node: RosNode;
   #params: ParamsHandle<typeof controllerParams> | undefined;
@@ -170,7 +179,8 @@ export class ControllerNode {
   readonly #backUp: BackUpState = createBackUpState();
   readonly #out = createPurePursuitOutput();
   #moving = false;
-  #replanSent = false;
+  /** When the pending re-plan (blocked) was asked for; undefined when none is pending (a path came since). */
+  #replanAskedMs: number | undefined;
   #lastStatus: ControllerStatus['state'] = 'idle';
   #lastStatusGoalMs = 0;
   /** Furthest progress along the path so far, and when it last grew by STALL_PROGRESS_M. */
@@ -241,7 +251,7 @@ export class ControllerNode {
         this.#avoid = createAvoidanceState();
         this.#backUp.active = false;
         this.#estProj.segmentIndex = 0;
-        this.#replanSent = false;
+        this.#replanAskedMs = undefined;
         this.#progress = { sM: Number.NEGATIVE_INFINITY, atMs: this.#node.getClock().now() };
         if (keep) return;
         this.#path = m.poses.length === 0 ? undefined : createTrackedPath(fromPath(m));
@@ -341,7 +351,7 @@ export class ControllerNode {
       this.#progress = { sM: Number.NEGATIVE_INFINITY, atMs: now };
       // The planner may answer within this call (in-process bus), and a new path or none replaces this tick's: the
       // rest of the tick would track the old one and report it over the answer.
-      if (this.#askFreshPath(pose)) return;
+      if (this.#askFreshPath(pose, 'stalled')) return;
     }
     const avoid = this.#avoid;
     if (now - this.#scanMs <= p.scanTimeoutS * 1000) {
@@ -361,12 +371,19 @@ export class ControllerNode {
     }
     if (avoid.status === 'replanRequested') {
       this.#halt('replan-requested');
-      if (!this.#replanSent) {
-        this.#replanSent = true;
-        this.metrics.replanRequests++;
-        const req: ReplanRequest = { goalMs: this.#goalMs, x: pose.x, y: pose.y };
-        this.#node.getLogger().warn(`controller: blocked for ${avoid.blockedForS.toFixed(1)} s; asking for a re-plan`);
-        this.#replanPub!.publish({ data: JSON.stringify(req) });
+      // Standing here waiting for the answer, the stall watchdog below never runs: an answer that never comes (a lost
+      // message, a planner that dropped the request) is asked for again after replan_timeout_s, for the same reason.
+      const asked = this.#replanAskedMs;
+      if (asked === undefined || now - asked >= p.replanTimeoutS * 1000) {
+        if (asked === undefined) {
+          this.#node.getLogger().warn(`controller: blocked for ${avoid.blockedForS.toFixed(1)} s; asking for a re-plan`);
+        } else {
+          this.metrics.replanRepeats++;
+          this.#node.getLogger().warn(`controller: no answer to the re-plan in ${p.replanTimeoutS} s; asking again`);
+        }
+        // Set first: the answer may come within the call (in-process bus), and a path clears it.
+        this.#replanAskedMs = now;
+        this.#askFreshPath(pose, 'blocked');
       }
       return;
     }
@@ -426,14 +443,17 @@ export class ControllerNode {
       return false;
     }
     this.#node.getLogger().warn(`controller: no progress for ${p.stallTimeoutS} s; asking for a fresh path`);
-    return this.#askFreshPath(pose);
+    return this.#askFreshPath(pose, 'stalled');
   }
 
-  /** Asks the planner for a fresh path from `pose`; true when its answer already came (the path was replaced). */
-  #askFreshPath(pose: { x: number; y: number }): boolean {
+  /**
+   * Asks the planner for a fresh path from `pose`, saying why (`blocked` marks the edge there blocked, `stalled` does
+   * not); true when its answer already came (the path was replaced).
+   */
+  #askFreshPath(pose: { x: number; y: number }, reason: ReplanReason): boolean {
     this.metrics.replanRequests++;
     const before = this.#path, beforeGoalMs = this.#goalMs, beforeState = this.#state;
-    const req: ReplanRequest = { goalMs: this.#goalMs, x: pose.x, y: pose.y };
+    const req: ReplanRequest = { goalMs: this.#goalMs, x: pose.x, y: pose.y, reason };
     this.#replanPub!.publish({ data: JSON.stringify(req) });
     return this.#path !== before || this.#goalMs !== beforeGoalMs || this.#state !== beforeState;
   }

@@ -3,10 +3,11 @@
  * graph. Its `RosMotionPort` turns each `driveTo` into a planner goal and reports arrival when the controller says
  * the goal is reached; poses and battery states become mission events. The VDA bridge (MQTT) attaches to `runner`.
  */
-import type { Clock } from '../../clock/index.ts';
+import type { Clock, TimerHandle } from '../../clock/index.ts';
 import {
   MissionExecutor,
   MissionRunner,
+  planRetryDelayS,
   StandInCharger,
   StandInCompartments,
   type ChargerPort,
@@ -22,6 +23,7 @@ import {
   defineParams,
   type LifecyclePublisher,
   type ParamsHandle,
+  type ParamsOf,
   type RosNode,
   type Subscription,
 } from '../ros/index.ts';
@@ -43,11 +45,48 @@ export const missionParams = defineParams({
     name: 'door_close_s', type: 'double', default: 2, unit: 's', description: 'Stand-in compartment doors close after this (simulation)',
     validate: inRange.positive,
   },
+  planRetryInitialS: {
+    name: 'plan_retry.initial_s', type: 'double', default: 10, unit: 's',
+    description: 'The planner found no path to the goal: ask again after this, doubling with each failure in a row',
+    validate: inRange.positive,
+  },
+  planRetryMaxS: {
+    name: 'plan_retry.max_s', type: 'double', default: 120, unit: 's', description: 'Longest wait between asks for a path to the goal',
+    validate: inRange.positive,
+  },
+  planRetryReportAfter: {
+    name: 'plan_retry.report_after', type: 'integer', default: 3, unit: '',
+    description: 'Failures in a row before the mission reports noRouteToNode (a WARNING in the VDA state, cleared by a path or the goal ending)',
+    validate: inRange.atLeastOne,
+  },
 });
+
+/** What the motion port needs of the mission parameters (read live: a runtime change applies to the next failure). */
+type PlanRetryParams = Pick<ParamsOf<typeof missionParams>, 'planRetryInitialS' | 'planRetryMaxS' | 'planRetryReportAfter'>;
+
+const NO_ROUTE = 'noRouteToNode';
 
 type DriveTo = Extract<MissionEffect, { type: 'driveTo' }>;
 
-/** The mission's motion through the planner and controller: a goal per order node, arrival from the controller. */
+interface PendingGoal {
+  goalMs: number;
+  nodeId: string;
+  sequenceId: number;
+  pose: { x: number; y: number; theta: number };
+  /** Plans of this goal that failed in a row. */
+  failures: number;
+  /** The ask again after a failure, if one is waiting. */
+  retry: TimerHandle | undefined;
+  /** noRouteToNode is in the state for this goal. */
+  reported: boolean;
+}
+
+/**
+ * The mission's motion through the planner and controller: a goal per order node, arrival from the controller. A
+ * goal the planner finds no path to is asked for again (same goal, same stamp) after a back-off on the clock,
+ * `plan_retry.initial_s` doubling to `plan_retry.max_s`; from the `plan_retry.report_after`-th failure in a row the
+ * mission reports noRouteToNode (a WARNING fault in the VDA state) until a path comes or the goal ends.
+ */
 export class RosMotionPort implements MotionPort {
   readonly #clock: Clock;
   readonly #runner: MissionRunner;
@@ -55,7 +94,9 @@ export class RosMotionPort implements MotionPort {
   readonly #cancelPub: LifecyclePublisher<'std_msgs/msg/String'>;
   readonly #speedPub: LifecyclePublisher<'std_msgs/msg/Float64'>;
   readonly #frameId: () => string;
-  #pending: { goalMs: number; nodeId: string; sequenceId: number } | undefined;
+  readonly #retry: () => Readonly<PlanRetryParams>;
+  readonly #warn: (message: string) => void;
+  #pending: PendingGoal | undefined;
   #lastGoalMs = 0;
 
   constructor(
@@ -67,6 +108,7 @@ export class RosMotionPort implements MotionPort {
       speedLimit: LifecyclePublisher<'std_msgs/msg/Float64'>;
     },
     frameId: () => string,
+    options: { retry?: () => Readonly<PlanRetryParams>; warn?: (message: string) => void } = {},
   ) {
     this.#clock = clock;
     this.#runner = runner;
@@ -74,6 +116,13 @@ export class RosMotionPort implements MotionPort {
     this.#cancelPub = pubs.cancel;
     this.#speedPub = pubs.speedLimit;
     this.#frameId = frameId;
+    const defaults: PlanRetryParams = {
+      planRetryInitialS: missionParams.planRetryInitialS.default,
+      planRetryMaxS: missionParams.planRetryMaxS.default,
+      planRetryReportAfter: missionParams.planRetryReportAfter.default,
+    };
+    this.#retry = options.retry ?? (() => defaults);
+    this.#warn = options.warn ?? (() => undefined);
   }
 
   /** The node being driven to, if any. */
@@ -93,33 +142,86 @@ export class RosMotionPort implements MotionPort {
     // The goal's stamp is its id (plan and controller status echo it), so it must differ from the last one.
     const goalMs = Math.max(Math.round(this.#clock.now()), this.#lastGoalMs + 1);
     this.#lastGoalMs = goalMs;
-    this.#pending = { goalMs, nodeId: target.nodeId, sequenceId: target.sequenceId };
-    this.#speedPub.publish({ data: target.maxSpeedMps ?? 0 });
+    this.#end();
     const { x, y, theta } = target.position;
-    this.#goalPub.publish(toPoseStamped({ x, y, theta: theta ?? 0 }, goalMs, this.#frameId()));
+    this.#pending = {
+      goalMs, nodeId: target.nodeId, sequenceId: target.sequenceId, pose: { x, y, theta: theta ?? 0 }, failures: 0, retry: undefined,
+      reported: false,
+    };
+    this.#speedPub.publish({ data: target.maxSpeedMps ?? 0 });
+    this.#goalPub.publish(toPoseStamped(this.#pending.pose, goalMs, this.#frameId()));
   }
 
   stop(): void {
     if (this.#pending === undefined) return;
-    this.#pending = undefined;
+    this.#end();
     this.#cancelPub.publish({ data: 'mission stop' });
+  }
+
+  /** Stops a waiting ask (the node shuts down). */
+  dispose(): void {
+    if (this.#pending?.retry !== undefined) this.#clock.clearTimer(this.#pending.retry);
+    if (this.#pending) this.#pending.retry = undefined;
   }
 
   /** Controller status: an `arrived` for the pending goal is the node reached. */
   onControllerStatus(s: ControllerStatus): void {
     const p = this.#pending;
     if (s.state !== 'arrived' || p === undefined || s.goalMs !== p.goalMs) return;
-    this.#pending = undefined;
+    this.#end();
     this.#runner.dispatch({ type: 'arrivedAtNode', nodeId: p.nodeId, sequenceId: p.sequenceId });
   }
 
-  /** Planner status: no path to the pending goal is reported as a WARNING the master can see. */
+  /**
+   * Planner status for the pending goal: a path ends a run of failures (and clears noRouteToNode); no path is asked
+   * for again after the back-off, and from the report_after-th failure in a row reported as noRouteToNode.
+   */
   onPlannerStatus(s: PlannerStatus): void {
     const p = this.#pending;
-    if (s.state !== 'failed' || p === undefined || s.goalMs !== p.goalMs) return;
-    this.#runner.dispatch({
-      type: 'fault', errorType: 'noRouteToNode', level: 'WARNING', description: `no path to node ${p.nodeId}: ${s.reason ?? ''}`,
+    if (p === undefined || s.goalMs !== p.goalMs) return;
+    if (s.state === 'planned' || s.state === 'replanned') {
+      p.failures = 0;
+      if (p.retry !== undefined) this.#clock.clearTimer(p.retry);
+      p.retry = undefined;
+      this.#clearReport(p);
+      return;
+    }
+    if (s.state !== 'failed') return;
+    p.failures++;
+    const r = this.#retry();
+    const waitS = planRetryDelayS(p.failures, { initialS: r.planRetryInitialS, maxS: r.planRetryMaxS });
+    this.#warn(`mission: no path to node ${p.nodeId} (${p.failures} in a row: ${s.reason ?? ''}); asking again in ${waitS} s`);
+    if (p.failures >= r.planRetryReportAfter) {
+      p.reported = true;
+      this.#runner.dispatch({
+        type: 'fault', errorType: NO_ROUTE, level: 'WARNING',
+        description: `no path to node ${p.nodeId} (${p.failures} tries): ${s.reason ?? ''}`,
+      });
+    }
+    if (p.retry !== undefined) this.#clock.clearTimer(p.retry);
+    // The same goal with the same stamp: the controller still knows it, so while it keeps a path for it (a failed
+    // re-plan) it drives on, and its arrival still counts.
+    p.retry = this.#clock.setTimer(waitS * 1000, () => {
+      p.retry = undefined;
+      if (this.#pending !== p) return;
+      this.#goalPub.publish(toPoseStamped(p.pose, p.goalMs, this.#frameId()));
     });
+  }
+
+  /** The pending goal ends (reached, stopped, replaced): no ask waits, and its noRouteToNode goes. */
+  #end(): void {
+    const p = this.#pending;
+    if (p === undefined) return;
+    this.#pending = undefined;
+    if (p.retry !== undefined) this.#clock.clearTimer(p.retry);
+    p.retry = undefined;
+    this.#clearReport(p);
+  }
+
+  #clearReport(p: PendingGoal): void {
+    if (!p.reported) return;
+    p.reported = false;
+    this.#runner.dispatch({ type: 'faultCleared', errorType: NO_ROUTE });
   }
 }
 
@@ -180,7 +282,9 @@ export class MissionNode {
   #configure(): void {
     const node = this.#node;
     const clock = node.getClock();
-    this.#params = declareParams(node, missionParams);
+    this.#params = declareParams(node, missionParams, {
+      check: (v) => (v.planRetryInitialS <= v.planRetryMaxS ? undefined : 'plan_retry.initial_s must be ≤ plan_retry.max_s'),
+    });
     const p = this.#params.values;
     const o = this.#options;
     this.#executor = new MissionExecutor({
@@ -193,7 +297,10 @@ export class MissionNode {
       goal: this.lifecycle.createLifecyclePublisher('geometry_msgs/msg/PoseStamped', TOPICS.plannerGoal),
       cancel: this.lifecycle.createLifecyclePublisher('std_msgs/msg/String', TOPICS.plannerCancel),
       speedLimit: this.lifecycle.createLifecyclePublisher('std_msgs/msg/Float64', TOPICS.speedLimit),
-    }, () => this.#params!.values.mapFrame);
+    }, () => this.#params!.values.mapFrame, {
+      retry: () => this.#params!.values,
+      warn: (message) => node.getLogger().warn(message),
+    });
     this.#compartments = o.compartments?.(runner, clock) ?? new StandInCompartments(clock, runner, p.doorCloseS * 1000);
     runner.attach({ motion: this.#motion, compartments: this.#compartments, charger: o.charger?.(runner) ?? new StandInCharger(runner) });
     this.#subs = [
@@ -235,6 +342,7 @@ export class MissionNode {
     for (const s of this.#subs) this.#node.destroySubscription(s);
     this.#subs = [];
     this.#params?.dispose();
+    this.#motion?.dispose();
     this.#runner?.dispose();
   }
 }

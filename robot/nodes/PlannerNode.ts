@@ -1,7 +1,8 @@
 /**
  * Planner node: turns a goal (the next order node's position, on `planner/goal`) into a path on the campus graph
- * from the robot's current pose, published on `plan` with the goal's stamp; re-plans around the edge the controller
- * reports blocked (`controller/replan`). The algorithm is `robot/planner/core`.
+ * from the robot's current pose, published on `plan` with the goal's stamp; re-plans on `controller/replan`, around
+ * the edge near the robot when the controller reports it blocked (not when it only stalled). The algorithm is
+ * `robot/planner/core`.
  */
 import type { CampusMap } from '../../maps/index.ts';
 import { createPathPlanner, type PathPlanner, type PlannedPath } from '../planner/core/index.ts';
@@ -102,10 +103,17 @@ export class PlannerNode {
         this.#status({ state: 'cancelled', goalMs, reason: m.data });
       }),
       node.createSubscription('std_msgs/msg/String', TOPICS.controllerReplan, (m) => {
-        if (!this.lifecycle.isActive || !this.#goal || !this.#current) return;
+        if (!this.lifecycle.isActive || !this.#goal) return;
         const req = JSON.parse(m.data) as ReplanRequest;
         if (req.goalMs !== this.#goal.stampMs) return;
-        const edge = this.#planner!.edgeNear(this.#current, req.x, req.y, this.#params!.values.blockedEdgeSearchM);
+        // Only the controller's avoidance finding no way past is evidence about the edge; a stall (held up by another
+        // robot) is not. A request without a reason comes from an older controller, for which every request was
+        // "blocked". Without a current path (its plan failed; the controller kept the old one) there is no edge to
+        // name, but the request is still answered: an unanswered one leaves the controller waiting.
+        const blocked = (req.reason ?? 'blocked') === 'blocked';
+        const edge = blocked && this.#current
+          ? this.#planner!.edgeNear(this.#current, req.x, req.y, this.#params!.values.blockedEdgeSearchM)
+          : -1;
         if (edge >= 0) {
           this.blockedEdges.set(edge, this.#node.getClock().now());
           this.#node.getLogger().warn(`planner: edge ${edge} reported blocked at (${req.x.toFixed(1)}, ${req.y.toFixed(1)}); re-planning`);
@@ -123,9 +131,12 @@ export class PlannerNode {
     for (const [e, at] of this.blockedEdges) if (now - at > p.blockedForgetS * 1000) this.blockedEdges.delete(e);
     if (!this.#hasPose) return;
     let r = this.#planner!.plan(this.#pose.pose, [goal], new Set(this.blockedEdges.keys()));
-    // Every way round a blocked edge may be blocked too (or there is none): a path through it beats no path, which
-    // would leave the mission waiting for ever; the controller will stop again if the way is still shut.
-    if (!r.ok && r.error.reason === 'unreachable' && this.blockedEdges.size > 0) r = this.#planner!.plan(this.#pose.pose, [goal], new Set());
+    // Blocked edges can fail a plan in every way but a missing goal: every way round them blocked too, or none
+    // ('unreachable'), or the robot or the goal with no open edge within the snap distance (it stands on a blocked
+    // spur: 'off-network'). A path through them beats no path, which would leave the mission waiting; the controller
+    // will stop again if the way is still shut. Any failure is tried again without them, so a reason added later is
+    // covered too; one they did not cause fails the same way twice.
+    if (!r.ok && this.blockedEdges.size > 0) r = this.#planner!.plan(this.#pose.pose, [goal], new Set());
     if (!r.ok) {
       this.#fail(goal.stampMs, `${r.error.reason}: ${r.error.message}`);
       return;

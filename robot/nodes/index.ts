@@ -10,6 +10,6 @@ export type { SafetyCounters } from './SafetyNode.ts';
 export { MissionNode, RosMotionPort, missionParams } from './MissionNode.ts';
 export type { MissionNodeOptions } from './MissionNode.ts';
 export { TOPICS } from './topics.ts';
-export type { ControllerStatus, PlannerStatus, ReplanRequest } from './topics.ts';
+export type { ControllerStatus, PlannerStatus, ReplanReason, ReplanRequest } from './topics.ts';
 export { campusMatcher, campusSegments } from './campusMatcher.ts';
 export * from './convert.ts';

@@ -33,11 +33,19 @@ export interface ControllerStatus {
   y: number;
 }
 
-/** The controller asks the planner for a new path around what blocks it at (x, y). */
+/**
+ * Why the controller asks for a new path: `blocked`, its local avoidance found no way past what stands on the path
+ * at (x, y) (the planner marks the edge there blocked); `stalled`, the watchdog saw no progress (held up by another
+ * robot or a walker, turning on the spot: no evidence about the edge, so a fresh path from here, nothing marked).
+ */
+export type ReplanReason = 'blocked' | 'stalled';
+
+/** The controller asks the planner for a new path from (x, y). A request without `reason` (older senders) is `blocked`. */
 export interface ReplanRequest {
   goalMs: number;
   x: number;
   y: number;
+  reason?: ReplanReason;
 }
 
 /** What the planner reports per goal. */

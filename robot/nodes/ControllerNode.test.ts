@@ -1,0 +1,75 @@
+// The controller node alone on the in-process bus: a robot that never moves (nothing drives its pose), a straight
+// path, and a scan that is either empty or a ring of obstacles around it. What it asks the planner on
+// `controller/replan`, and when. No planner listens, so no request is ever answered.
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../clock/index.ts';
+import { InProcessBus, type ParameterValue } from '../ros/index.ts';
+import { ControllerNode } from './ControllerNode.ts';
+import { createPoseEstimate, createPoseWithCovarianceMsg, toLaserScan, toPath, toPoseWithCovariance } from './convert.ts';
+import { TOPICS, type ReplanRequest } from './topics.ts';
+
+const T0 = 1_000_000;
+
+/** Runs the controller for `seconds` standing at the origin on a 100 m path east; returns the requests with their time. */
+function standStill(overrides: Record<string, ParameterValue>, ringM: number | undefined, seconds: number) {
+  const clock = new VirtualClock(T0);
+  const bus = new InProcessBus(clock);
+  const controller = new ControllerNode(bus.createNode('controller', { namespace: '/R1', parameterOverrides: overrides }));
+  expect(controller.lifecycle.startUp().ok).toBe(true);
+  const driver = bus.createNode('driver', { namespace: '/R1' });
+  const requests: Array<{ atS: number } & ReplanRequest> = [];
+  driver.createSubscription('std_msgs/msg/String', TOPICS.controllerReplan, (m) => {
+    requests.push({ atS: (clock.now() - T0) / 1000, ...(JSON.parse(m.data) as ReplanRequest) });
+  });
+  const posePub = driver.createPublisher('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose);
+  const scanPub = driver.createPublisher('sensor_msgs/msg/LaserScan', TOPICS.scan);
+  const pathPub = driver.createPublisher('nav_msgs/msg/Path', TOPICS.plan);
+  const est = createPoseEstimate();
+  const poseMsg = createPoseWithCovarianceMsg('map');
+  const beams = 180;
+  const scan = {
+    ranges: new Float32Array(beams).fill(ringM ?? Number.POSITIVE_INFINITY), angleMinRad: -Math.PI, angleIncrementRad: (2 * Math.PI) / beams,
+    rangeMinM: 0.05, rangeMaxM: 10,
+  };
+  clock.setInterval(100, () => {
+    est.timeMs = clock.now();
+    posePub.publish(toPoseWithCovariance(est, poseMsg));
+    scanPub.publish(toLaserScan(scan, clock.now(), 'base_link', 0.1));
+  });
+  clock.runFor(100);
+  pathPub.publish(toPath([{ x: 0, y: 0 }, { x: 100, y: 0 }], T0, 'map'));
+  clock.runFor(seconds * 1000);
+  return { requests, controller };
+}
+
+describe('ControllerNode re-plan requests', () => {
+  it('says "stalled" when the watchdog asks (straight away, or after backing up for up to 8 s)', () => {
+    for (const backUpM of [0, 0.5]) {
+      const { requests, controller } = standStill({ stall_timeout_s: 5, 'back_up.distance_m': backUpM }, undefined, 16);
+      expect(controller.metrics.stalls, `back-up ${backUpM} m`).toBeGreaterThanOrEqual(1);
+      expect(requests.length, `back-up ${backUpM} m`).toBeGreaterThanOrEqual(1);
+      // Before: no reason, which the planner reads as "blocked" and marks the edge.
+      for (const r of requests) expect(r).toMatchObject({ goalMs: T0, reason: 'stalled' });
+    }
+  });
+
+  it('says "blocked" when avoidance finds no way past, and asks again every replan_timeout_s while no answer comes', () => {
+    const { requests, controller } = standStill({ blocked_timeout_s: 2, replan_timeout_s: 3 }, 1.2, 12);
+    expect(controller.status).toBe('replan-requested');
+    // Blocked from the first tick (0.1 s after the path): asks at ~2.1 s, then 3 s apart. Before: once, then never.
+    const at = requests.map((r) => Math.round(r.atS * 10) / 10);
+    expect(at.length).toBe(4);
+    for (const r of requests) expect(r).toMatchObject({ goalMs: T0, reason: 'blocked' });
+    expect(at[0]).toBeGreaterThanOrEqual(2);
+    expect(at[0]).toBeLessThan(2.5);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeCloseTo(3, 5);
+    expect(controller.metrics).toMatchObject({ replanRequests: 4, replanRepeats: 3, stalls: 0 });
+  });
+
+  it('rejects a replan_timeout_s that is not positive', () => {
+    const clock = new VirtualClock(T0);
+    const bus = new InProcessBus(clock);
+    const controller = new ControllerNode(bus.createNode('controller', { namespace: '/R1', parameterOverrides: { replan_timeout_s: 0 } }));
+    expect(controller.lifecycle.startUp().ok).toBe(false);
+  });
+});
