@@ -70,11 +70,12 @@ export async function startFullFidelityDay(o: FullFidelityDayOptions): Promise<F
   const { campus } = bridgedCampus(o.campus);
   const starts = dayParking(campus, o.parkNode, o.serials.length);
   if (starts.length < o.serials.length) throw new RangeError(`full fidelity: only ${starts.length} parking poses around the hub for ${o.serials.length} robots`);
-  const fleet = await createDayFleet({ ...o, campus }, starts);
+  const bays = dayDockSpots(campus, o, starts);
+  const fleet = await createDayFleet({ ...o, campus, docks: dayChargers(o.docks, bays) }, starts);
   return {
     robots: fleet.robots,
     hubSpots: spotsBySerial(o.serials, starts),
-    dockBaySpots: dayDockSpots(campus, o, starts),
+    dockBaySpots: bays,
     finish(recorder) {
       writeTruth(recorder, robotTruth(fleet), fleet.world.metrics, fleet.events);
       return fleet.stats();
@@ -92,15 +93,20 @@ export function dayParking(campus: CampusMap, hubNode: number, count: number): P
   return hubSpots(campus, hubNode, count);
 }
 
-/** How far from a dock the day's chargers reach, m (DockCharger's radius; the bay spots lie within it). */
+/** How far the day's chargers reach, m (DockCharger's radius around a dock node or a bay spot). */
 export const DAY_DOCK_REACH_M = 5;
+
+/** Where the day's robots can charge: at every dock node and at every bay spot (each bay has its own charger). */
+export function dayChargers(docks: readonly Vec2[], bays: ReadonlyMap<string, Vec2>): Vec2[] {
+  return [...docks, ...bays.values()].map((d) => ({ x: d.x, y: d.y }));
+}
 
 /** The day's bay spots around its docks, apart from the robots' hub spots (`starts`). */
 export function dayDockSpots(
   campus: CampusMap, o: Pick<FullFidelityDayOptions, 'dockPlaces' | 'baysPerDock'>, starts: readonly Vec2[],
 ): Map<string, Vec2> {
   if (o.dockPlaces === undefined || o.baysPerDock === undefined) return new Map();
-  return dockBaySpots(campus, o.dockPlaces, o.baysPerDock, { reachM: DAY_DOCK_REACH_M, taken: starts });
+  return dockBaySpots(campus, o.dockPlaces, o.baysPerDock, { taken: starts });
 }
 
 /** serial → its spot (robot i at spot i). */

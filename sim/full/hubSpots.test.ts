@@ -10,6 +10,7 @@ import { bridgedCampus } from './bridgedCampus.ts';
 import { driveOrderToEnd } from './driveOrderToEnd.ts';
 import { dayParking } from './FullFidelityDay.ts';
 import { createFullFidelityFleet } from './FullFidelityFleet.ts';
+import { footwayPoses } from './footwayPoses.ts';
 import { hubSpots } from './hubSpots.ts';
 
 let campus: CampusMap;
@@ -79,4 +80,64 @@ describe('hub spots', () => {
     }
     await fleet.stop();
   }, 60_000);
+
+  it('two robots meeting head-on at the hub pass each other between robots waiting at their spots', async () => {
+    // Issue #5, the 60-robot day: waiting spots 1.6 m off the centre line took the room two robots need to pass, and
+    // robots meeting between two rows crept by each other or stood until the watchdog. Through the hub along the
+    // footway with the most waiting robots beside it, one each way. Before (all spots along one footway, 1.6 m off
+    // it): passing cost ~40 s; now a few seconds.
+    const g = campus.graph;
+    const spots = dayParking(campus, hubNode, 22);
+    const hub = { x: g.nodeX[hubNode]!, y: g.nodeY[hubNode]! };
+    // 30 m out along each footway from the hub; the two with the most waiting robots beside them.
+    const ends: { at: { x: number; y: number }; beside: number }[] = [];
+    for (let a = g.arcOffset[hubNode]!; a < g.arcOffset[hubNode + 1]!; a++) {
+      const e = g.arcEdge[a]!;
+      for (const p of footwayPoses(g, hubNode, 1, [0])) {
+        if (p.distanceM < 30 || campus.edgeIndex.nearest(p.x, p.y)!.edge !== e) continue;
+        ends.push({ at: { x: p.x, y: p.y }, beside: spots.filter((s) => campus.edgeIndex.nearest(s.x, s.y)!.edge === e).length });
+        break;
+      }
+    }
+    ends.sort((p, q) => q.beside - p.beside);
+    expect(ends.length).toBeGreaterThanOrEqual(2);
+    const p1 = ends[0]!.at, p2 = ends[1]!.at;
+    const waiting = spots.slice(2);
+    /** Seconds until the robots given orders are back at rest at their far ends (or 600 s), and the fleet at the end. */
+    const run = async (both: boolean) => {
+      const clock = new VirtualClock(10 * H);
+      const drivers = both ? ['A', 'B'] : ['A'];
+      const fleet = await createFullFidelityFleet({
+        campus, clock, seed: 3, serials: [...drivers, ...waiting.map((_, i) => `W${i + 1}`)], manufacturer: 'CampusSim', compartments: 6,
+        loadPerParcelS: 5, takeParcelS: 10, docks: [], pedestrians: false,
+        startOf: (_s, i) => (i === 0 ? { ...p1, theta: Math.atan2(hub.y - p1.y, hub.x - p1.x) }
+          : i < drivers.length ? { ...p2, theta: Math.atan2(hub.y - p2.y, hub.x - p2.x) } : waiting[i - drivers.length]!),
+      });
+      const header = (serialNumber: string) => ({ manufacturer: 'CampusSim', serialNumber });
+      const trips = [{ serial: 'A', from: p1, to: p2 }, { serial: 'B', from: p2, to: p1 }].slice(0, drivers.length);
+      for (const t of trips) {
+        const stops = [{ id: 'from', ...t.from }, { id: 'to', ...t.to }];
+        fleet.robot(t.serial)!.runner.dispatch({ type: 'order', order: orderThrough(`${t.serial}-1`, stops, header(t.serial), { mapId: campus.mapId }) });
+      }
+      const done = () => trips.every((t) => {
+        const r = fleet.robot(t.serial)!;
+        return r.activity() === 'idle' && !r.motion.driving && Math.hypot(r.body.pose.x - t.to.x, r.body.pose.y - t.to.y) < 1.5;
+      });
+      const t0 = clock.now();
+      while (clock.now() - t0 < 600_000 && !done()) clock.runFor(500);
+      return { tookS: (clock.now() - t0) / 1000, arrived: done(), fleet, drivers: drivers.length };
+    };
+    const alone = await run(false);
+    await alone.fleet.stop();
+    const pair = await run(true);
+    if (process.env.FULL_STATS) console.log('head-on at the hub', { aloneS: alone.tookS, pairS: pair.tookS, beside: ends.map((e) => e.beside) });
+    expect(alone.arrived && pair.arrived).toBe(true);
+    // Passing costs seconds, not the watchdog's minutes.
+    expect(pair.tookS).toBeLessThan(alone.tookS + 15);
+    expect(pair.fleet.robots.map((r) => r.contacts.collisions).reduce((x, y) => x + y, 0)).toBe(0);
+    for (const [i, r] of pair.fleet.robots.entries()) {
+      if (i >= pair.drivers) expect(Math.hypot(r.body.pose.x - waiting[i - pair.drivers]!.x, r.body.pose.y - waiting[i - pair.drivers]!.y)).toBeLessThan(0.3);
+    }
+    await pair.fleet.stop();
+  }, 120_000);
 });

@@ -1,20 +1,25 @@
 /**
  * Waiting spots at the hub: one per robot, beside the footways rather than on them, so a robot that has ended its trip
  * (or booted) waits where robots coming back and leaving pass it by. Pure: campus in, poses out.
+ *
+ * The spots lie outside the band a passing robot's local avoidance uses (the controller's `path_half_width_m` 1.5 m
+ * plus the robot's half width and passing clearance): at 1.6 m off the centre line, a row of waiting robots took the
+ * room two robots need to pass each other, and in the 60-robot day robots meeting head-on between two rows stood
+ * until the watchdog (issue #5).
  */
 import type { CampusMap, Pose2, Vec2 } from '../../maps/index.ts';
 import { footwayPoses } from './footwayPoses.ts';
 
 export interface HubSpotOptions {
-  /** Distance between neighbouring spots along a footway, m (default 1.2: a robot's length plus a gap). */
+  /** Distance between neighbouring spots along a footway, m (default 1.5: room to turn in between two waiting robots). */
   spacingM?: number;
-  /** Offsets from the footway's centre line, left positive, m, tried in order at each step (default ±1.6, ±2.5). */
+  /** Offsets from the footway's centre line, left positive, m, tried in order at each step (default ±2.2: one row each side). */
   lanesM?: readonly number[];
-  /** A spot's centre stays at least this far from every graph edge, m (default 1.3: off the footway). */
+  /** A spot's centre stays at least this far from every graph edge, m (default 2.1: clear of every footway's passing band). */
   offFootwayM?: number;
   /** ... and this far from buildings, walls and water, m (default 0.8). */
   clearanceM?: number;
-  /** Two spots' centres at least this far apart, m (default 1.1). */
+  /** Two spots' centres at least this far apart, m (default 1.4). */
   apartM?: number;
   /** A spot's centre at most this far from the node in a straight line, m (default unlimited: a charger's reach). */
   withinM?: number;
@@ -23,17 +28,17 @@ export interface HubSpotOptions {
 }
 
 /**
- * `count` distinct spots around graph node `hubNode`, nearest first: walks the footways out from the hub (breadth
- * first), steps along each edge every spacingM and tries each lane across it. A spot is kept when it lies off every
+ * `count` distinct spots around graph node `hubNode`, nearest first along the footways (all footways around the hub
+ * at once), every spacingM along each and each lane across it. A spot is kept when it lies off every
  * footway, clear of obstacles, apart from the spots already taken, and the straight leg from the footway to it
  * (the robot's planner drives that leg) is clear too. May return fewer than `count` on a cramped map.
  */
 export function hubSpots(campus: CampusMap, hubNode: number, count: number, o: HubSpotOptions = {}): Pose2[] {
-  const spacingM = o.spacingM ?? 1.2;
-  const lanes = o.lanesM ?? [1.6, -1.6, 2.5, -2.5];
-  const offM = o.offFootwayM ?? 1.3;
+  const spacingM = o.spacingM ?? 1.5;
+  const lanes = o.lanesM ?? [2.2, -2.2];
+  const offM = o.offFootwayM ?? 2.1;
   const clearanceM = o.clearanceM ?? 0.8;
-  const apartM = o.apartM ?? 1.1;
+  const apartM = o.apartM ?? 1.4;
   const withinM = o.withinM ?? Infinity;
   const taken = o.taken ?? [];
   const nx = campus.graph.nodeX[hubNode]!, ny = campus.graph.nodeY[hubNode]!;
