@@ -27,3 +27,5 @@ export type { OdometrySample, WheelOdometryParams } from './core/WheelOdometry.t
 export { World } from './core/World.ts';
 export type { ContactEvent, ContactKind, Pedestrian, WorldMetrics, WorldOptions } from './core/World.ts';
 export { BruteForceScanSource } from './core/BruteForceScanSource.ts';
+export { RemoteBody } from './core/RemoteBody.ts';
+export type { RemoteBodyOptions } from './core/RemoteBody.ts';

@@ -6,7 +6,8 @@
  * robots had said it at the step's end (≤ `stepMs` late, never early). A keypad entry goes to its shard at once.
  * Nothing depends on thread timing, so a seed gives the same day.
  *
- * Not modelled across shards: robots in different shards do not see each other (each shard has its own world).
+ * Each shard's World holds the other shards' robots as remote bodies at their poses as of the last lock-step (≤
+ * `stepMs` old): LiDAR sees them, walkers step around them, contacts with them count once (addRemoteRobots).
  */
 import { Worker } from 'node:worker_threads';
 import type { TimerHandle } from '../../../clock/index.ts';
@@ -18,7 +19,7 @@ import type { SimRobotActivity } from '../../runner/SimRobot.ts';
 import { bridgedCampus } from '../bridgedCampus.ts';
 import type { DayRobot, FullFidelityDay, FullFidelityDayOptions } from '../FullFidelityDay.ts';
 import type { FullFidelityStats } from '../FullFidelityFleet.ts';
-import { dayDockSpots, dayParking, spotsBySerial, writeTruth } from '../FullFidelityDay.ts';
+import { dayChargers, dayDockSpots, dayParking, spotsBySerial, writeTruth } from '../FullFidelityDay.ts';
 import {
   ACTIVITY_CODES, readJson, REQUEST_BYTES, RESPONSE_BYTES, SAMPLE_STRIDE, writeJson,
   type DayShardRequest, type DayShardResponse, type DayShardSetup, type HookEvent, type RelayedMessage,
@@ -53,8 +54,10 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
   const { campus } = bridgedCampus(o.campus);
   const starts = dayParking(campus, o.parkNode, o.serials.length);
   if (starts.length < o.serials.length) throw new RangeError(`full fidelity: only ${starts.length} parking poses around the hub for ${o.serials.length} robots`);
+  const bays = dayDockSpots(campus, o, starts);
   const n = Math.min(o.workers, o.serials.length);
   const samples = new SharedArrayBuffer(8 * SAMPLE_STRIDE * o.serials.length);
+  const lastStep = new SharedArrayBuffer(samples.byteLength);
   const shardOf = new Map<string, number>();
   const slotOf = new Map<string, number>();
   const shards: Shard[] = [];
@@ -67,12 +70,15 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
       shardOf.set(o.serials[i]!, s);
       slotOf.set(o.serials[i]!, i);
     }
-    const channel = { control: new SharedArrayBuffer(16), request: new SharedArrayBuffer(REQUEST_BYTES), response: new SharedArrayBuffer(RESPONSE_BYTES), samples };
+    const channel = {
+      control: new SharedArrayBuffer(16), request: new SharedArrayBuffer(REQUEST_BYTES), response: new SharedArrayBuffer(RESPONSE_BYTES), samples, lastStep,
+    };
+    const remotes = o.serials.flatMap((serial, i) => (i % n === s ? [] : [{ serial, slot: i, start: starts[i]! }]));
     const setup: DayShardSetup = {
-      campusFile: o.campusFile, serials, slots, starts: shardStarts, seed: o.seed, startMs: o.clock.now(), manufacturer: o.manufacturer,
+      campusFile: o.campusFile, serials, slots, starts: shardStarts, remotes, seed: o.seed, startMs: o.clock.now(), manufacturer: o.manufacturer,
       compartments: o.compartments, loadPerParcelS: o.loadPerParcelS, takeParcelS: o.takeParcelS,
       battery: { capacityWh: o.battery.capacityWh, whPerM: o.battery.whPerM, idleW: o.battery.idleW, chargeW: o.battery.chargeW },
-      statePeriodMs: o.statePeriodMs, visualizationPeriodMs: o.visualizationPeriodMs, speedMps: o.speedMps, docks: o.docks.map((d) => ({ x: d.x, y: d.y })),
+      statePeriodMs: o.statePeriodMs, visualizationPeriodMs: o.visualizationPeriodMs, speedMps: o.speedMps, docks: dayChargers(o.docks, bays),
       channel,
     };
     shards.push({
@@ -127,8 +133,12 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
     return r;
   };
   const stepMs = o.stepMs ?? 100;
+  const view = new Float64Array(samples);
+  const lastView = new Float64Array(lastStep);
   const step = () => {
     const untilMs = o.clock.now();
+    // Every shard has answered the step before (or is ready): its samples are final until this step is asked for.
+    lastView.set(view);
     for (const s of shards) {
       send(s, { type: 'step', untilMs, inbound: s.inbound });
       s.inbound = [];
@@ -141,7 +151,6 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
   };
   const timer: TimerHandle = o.clock.setInterval(stepMs, step);
 
-  const view = new Float64Array(samples);
   const robots: DayRobot[] = o.serials.map((serial) => {
     const base = slotOf.get(serial)! * SAMPLE_STRIDE;
     const shard = shards[shardOf.get(serial)!]!;
@@ -171,7 +180,7 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
   return {
     robots,
     hubSpots: spotsBySerial(o.serials, starts),
-    dockBaySpots: dayDockSpots(campus, o, starts),
+    dockBaySpots: bays,
     finish(recorder: DayRecorder): FullFidelityStats {
       o.clock.clearTimer(timer);
       finished = true;

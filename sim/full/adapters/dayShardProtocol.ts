@@ -4,12 +4,15 @@
  * request, bumps `control[0]` and blocks until `control[1]` echoes it; the worker answers in the response buffer.
  * Synchronous on purpose: the main thread's VirtualClock must not move on while a shard works, and a keypad entry
  * (a recipient at a robot) needs its answer at once. Per-robot samples (pose, activity, battery) sit in a shared
- * Float64Array the shard refreshes after every step, so the main thread reads them without a message.
+ * Float64Array the shard refreshes after every step, so the main thread reads them without a message; before each
+ * step the main thread copies them into `lastStep`, from which every shard places the other shards' robots in its
+ * World (a shard cannot read the live samples while stepping: another may already be writing its step's end there).
  */
 import type { Pose2 } from '../../../maps/index.ts';
 import type { KeypadResult } from '../../../robot/mission/index.ts';
 import type { FullFidelityStats } from '../FullFidelityFleet.ts';
 import type { StallTraceSummary } from '../StallTrace.ts';
+import type { RemoteRobot } from './addRemoteRobots.ts';
 
 export interface DayShardSetup {
   campusFile: string;
@@ -17,6 +20,8 @@ export interface DayShardSetup {
   /** Global robot index of each serial (its row in `samples`). */
   slots: number[];
   starts: Pose2[];
+  /** The other shards' robots, held in this shard's World as remote bodies (addRemoteRobots). */
+  remotes: RemoteRobot[];
   seed: number;
   startMs: number;
   manufacturer: string;
@@ -38,6 +43,8 @@ export interface DayShardChannel {
   response: SharedArrayBuffer;
   /** SAMPLE_STRIDE numbers per robot of the whole day (all shards), by global robot index. */
   samples: SharedArrayBuffer;
+  /** `samples` as of the end of the last lock-step, same layout: written by the main thread only, between steps. */
+  lastStep: SharedArrayBuffer;
 }
 
 /** x, y, θ, activity index, battery %, energy used Wh. */

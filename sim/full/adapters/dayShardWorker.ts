@@ -12,6 +12,7 @@ import { InMemoryBroker } from '../../../transport/index.ts';
 import { defaultBatteryModel } from '../../runner/core/SimBattery.ts';
 import { bridgedCampus } from '../bridgedCampus.ts';
 import { createDayFleet, robotTruth } from '../FullFidelityDay.ts';
+import { addRemoteRobots } from './addRemoteRobots.ts';
 import {
   ACTIVITY_CODES, readJson, SAMPLE_STRIDE, writeJson,
   type DayShardRequest, type DayShardResponse, type DayShardSetup, type HookEvent, type RelayedMessage,
@@ -22,6 +23,7 @@ if (port === null) throw new Error('dayShardWorker: run me as a worker thread (n
 const setup = workerData as DayShardSetup;
 const control = new Int32Array(setup.channel.control);
 const samples = new Float64Array(setup.channel.samples);
+const lastStep = new Float64Array(setup.channel.lastStep);
 const answer = (seq: number, r: DayShardResponse) => {
   writeJson(setup.channel.response, control, 3, r);
   Atomics.store(control, 1, seq);
@@ -51,6 +53,8 @@ try {
       onHandoverOpen: (serial, parcelId, typed) => void hooks.push({ kind: 'handover', serial, parcelId, typed }),
     },
   }, setup.starts);
+  const slotOf = new Map(setup.serials.map((s, i) => [s, setup.slots[i]!]));
+  const placeRemotes = addRemoteRobots(fleet.world, setup.remotes, slotOf, fleet.robots[0]!.body.footprint);
   const writeSamples = () => {
     const now = clock.now();
     fleet.robots.forEach((r, i) => {
@@ -78,6 +82,8 @@ try {
     const req = readJson<DayShardRequest>(setup.channel.request, control, 2);
     try {
       if (req.type === 'step') {
+        // The other shards' robots where the last step left them (≤ one step old), whatever they are doing now.
+        placeRemotes(lastStep);
         clock.runUntil(req.untilMs);
         for (const m of req.inbound) relay.publishSync(m.topic, m.payload, { qos: 1 });
         writeSamples();

@@ -85,6 +85,36 @@ describe('World', () => {
     }
   });
 
+  it("holds another World's robot where it was placed: LiDAR sees it as a robot, contacts count in one World only", () => {
+    // Two shards' worlds, each holding the other's robot as a remote body placed after every step (as the day's
+    // shards do each lock-step); the pair counts in the world of the lower index, here `a`'s.
+    const first = new World({ seed: 1 });
+    const second = new World({ seed: 1 });
+    const a = first.addRobot({ id: 'a', start: { x: 0, y: 0, theta: 0 }, lidar: { beams: 4, rangeNoiseSdM: 0 } });
+    const b = second.addRobot({ id: 'b', start: { x: 6, y: 0, theta: Math.PI } });
+    const bThere = first.addRemoteRobot({ id: 'b', start: b.pose, countsContactWith: () => true });
+    const aThere = second.addRemoteRobot({ id: 'a', start: a.pose, countsContactWith: () => false });
+    expect(first.robots).toEqual([a, bThere]);
+    expect(first.robot('b')).toBeUndefined();
+    const bRadius = Math.hypot(0.35, 0.25);
+    expect(first.scan(a).ranges[2]).toBeCloseTo(6 - bRadius, 5);
+    a.setCommand(1, 0);
+    b.setCommand(1, 0);
+    for (let k = 0; k < 160; k++) {
+      first.step();
+      second.step();
+      bThere.place(b.truth.x, b.truth.y, b.truth.theta);
+      aThere.place(a.truth.x, a.truth.y, a.truth.theta);
+      // Where b stood when last placed, not where it started.
+      if (k === 40) expect(first.scan(a).ranges[2]).toBeCloseTo(b.truth.x - a.truth.x - bRadius, 5);
+    }
+    expect(first.metrics.collisionsByKind.robot).toBe(1);
+    expect(first.metrics.nearMisses).toBe(1);
+    expect(first.events.find((e) => e.gapM <= 0)).toMatchObject({ robotId: 'a', kind: 'robot', otherId: 'b' });
+    expect(second.metrics).toEqual({ collisions: 0, nearMisses: 0, collisionsByKind: { obstacle: 0, pedestrian: 0, robot: 0 } });
+    expect(() => first.addRemoteRobot({ id: 'a', start: a.pose, countsContactWith: () => true })).toThrow(/already exists/);
+  });
+
   it('is deterministic: the same seed gives the identical trace, another seed another one', () => {
     const trace = (seed: number) => {
       const world = new World({ seed, source: BruteForceScanSource.room(-20, -20, 20, 20) });

@@ -3,12 +3,14 @@
  * pedestrians (the simulator's people model fills and moves `pedestrians`), and the map's static obstacles. It
  * steps at a fixed dt and counts collisions and near misses from ground truth. Contacts do not push anything back:
  * the world records them for the verdict (a collision is a failure to be reported, not a physics case to resolve).
+ * Robots simulated in another World (a shard's neighbours) can be held as remote bodies the caller places.
  */
 import { Random } from '../../../common/core/Random.ts';
 import type { Circle } from '../../../maps/core/types.ts';
 import { footprintCircleGap, footprintGap, footprintHitsObstacles } from './Footprint.ts';
 import type { LidarScan } from './Lidar2D.ts';
 import { RobotBody, type RobotBodyOptions } from './RobotBody.ts';
+import { RemoteBody, type RemoteBodyOptions } from './RemoteBody.ts';
 import { OPEN_FIELD, type ScanSource } from './ScanSource.ts';
 
 export interface WorldOptions {
@@ -66,6 +68,8 @@ export class World {
   readonly #rng: Random;
   readonly #robots: RobotBody[] = [];
   readonly #byId = new Map<string, RobotBody>();
+  readonly #remotes: RemoteBody[] = [];
+  readonly #all: Array<RobotBody | RemoteBody> = [];
   readonly #circles: Circle[] = [];
   // Contact state per pair from the previous step, so a contact lasting many steps counts once; the next step's
   // sets are the step before's, cleared (two fresh Sets per step were garbage 20 times a simulated second).
@@ -87,17 +91,35 @@ export class World {
     return this.#timeMs;
   }
 
-  get robots(): readonly RobotBody[] {
-    return this.#robots;
+  /** Every robot here, in the order added: its own bodies (stepped here) and the remote ones (placed by the caller). */
+  get robots(): ReadonlyArray<RobotBody | RemoteBody> {
+    return this.#all;
   }
 
   /** Adds a robot; its sensors' random streams fork from the world's seed in the order robots are added. */
   addRobot(options: RobotBodyOptions): RobotBody {
-    if (this.#byId.has(options.id)) throw new RangeError(`World.addRobot: robot '${options.id}' already exists`);
+    this.#checkNew(options.id);
     const body = new RobotBody(this.#rng.fork(), this.source, options);
     this.#robots.push(body);
+    this.#all.push(body);
     this.#byId.set(body.id, body);
     return body;
+  }
+
+  /**
+   * Adds a robot that another World simulates (see RemoteBody): seen by LiDAR, walked around, touched; not stepped.
+   * Draws nothing from the world's seed, so adding one leaves every local robot's noise as it was.
+   */
+  addRemoteRobot(options: RemoteBodyOptions): RemoteBody {
+    this.#checkNew(options.id);
+    const body = new RemoteBody(options);
+    this.#remotes.push(body);
+    this.#all.push(body);
+    return body;
+  }
+
+  #checkNew(id: string): void {
+    if (this.#byId.has(id) || this.#remotes.some((r) => r.id === id)) throw new RangeError(`World: robot '${id}' already exists`);
   }
 
   robot(id: string): RobotBody | undefined {
@@ -117,12 +139,13 @@ export class World {
     for (let i = 0; i < steps; i++) this.step();
   }
 
-  /** Pedestrians and the other robots as circles, for `robot`'s LiDAR (reused array). */
+  /** Pedestrians and the other robots (remote ones too) as circles, for `robot`'s LiDAR (reused array). */
   circlesFor(robot: RobotBody): Circle[] {
     const out = this.#circles;
     out.length = 0;
     for (const p of this.pedestrians) out.push(p);
     for (const r of this.#robots) if (r !== robot) out.push(r.circleAtStep);
+    for (const r of this.#remotes) out.push(r.circle);
     return out;
   }
 
@@ -158,6 +181,15 @@ export class World {
         if (dx * dx + dy * dy > lim * lim) continue;
         const gap = footprintGap(pose, r.footprint, o.truth, o.footprint);
         this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
+      }
+      for (const o of this.#remotes) {
+        const lim = reach + o.cover.circumscribedM;
+        const dx = o.truth.x - pose.x;
+        const dy = o.truth.y - pose.y;
+        if (dx * dx + dy * dy > lim * lim) continue;
+        const gap = footprintGap(pose, r.footprint, o.truth, o.footprint);
+        // The pair counts in one World only (the remote body's own World holds `r` as its remote).
+        if (gap <= this.nearMissM && o.countsContactWith(r.id)) this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
       }
     }
     this.#nextContact = this.#inContact;
