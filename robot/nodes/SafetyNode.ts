@@ -46,7 +46,7 @@ export interface SafetyCounters {
 
 export class SafetyNode {
   readonly lifecycle: LifecycleNode;
-  readonly counters: SafetyCounters = { commands: 0, byAction: { pass: 0, slowdown: 0, approach: 0, stop: 0 }, watchdogStops: 0 };
+  readonly counters: SafetyCounters = { commands: 0, byAction: { pass: 0, slowdown: 0, approach: 0, escape: 0, stop: 0 }, watchdogStops: 0 };
   readonly #node: RosNode;
   #params: ParamsHandle<typeof safetyParams> | undefined;
   #mp: CollisionMonitorParams = { ...defaultCollisionMonitorParams };

@@ -29,7 +29,7 @@ describe('checkCollision', () => {
     expect(out.timeToCollisionS).toBe(Infinity);
   });
 
-  it('stops for an obstacle in the stop zone, even when asked to turn in place', () => {
+  it('stops for an obstacle in the stop zone, even when asked to turn in place into it', () => {
     const scan = scanOf([{ x: 0.47, y: 0.1, radiusM: 0.05 }]);
     const out = checkCollision(scan, 10, 1.0, 0, P, createCheckedCommand());
     expect(out.action).toBe('stop');
@@ -37,7 +37,35 @@ describe('checkCollision', () => {
     expect(out.linearMps).toBe(0);
     expect(out.angularRps).toBe(0);
     expect(out.stopPoints).toBeGreaterThanOrEqual(P.minPoints);
-    expect(checkCollision(scan, 10, 0, 0.8, P, out).action).toBe('stop');
+    // Turning right swings the front face left of centre, where the obstacle is, towards it.
+    expect(checkCollision(scan, 10, 0, -0.8, P, out).action).toBe('stop');
+  });
+
+  it('lets a robot with something in its stop zone move away from it, slowly, but not towards it (escape)', () => {
+    // Issue #5: two robots 0.6 m apart, each in the other's stop zone, stood for hours: every motion was refused,
+    // the reverse that would part them too. Here a robot-sized body 0.07 m ahead of the front edge.
+    const ahead = { x: 0.62, y: 0, radiusM: 0.15 }, behind = { x: -0.6, y: 0, radiusM: 0.12 };
+    const scan = scanOf([ahead]);
+    expect(checkCollision(scan, 10, 0.5, 0, P, createCheckedCommand()).action).toBe('stop');
+    const back = checkCollision(scan, 10, -0.2, 0, P, createCheckedCommand());
+    expect(back.action).toBe('escape');
+    expect(back.reason).toBe('none');
+    expect(back.linearMps).toBeCloseTo(-0.2 * P.slowdownRatio, 12);
+    expect(back.stopPoints).toBeGreaterThanOrEqual(P.minPoints);
+    const rear = scanOf([behind]);
+    expect(checkCollision(rear, 10, 0.4, 0, P, createCheckedCommand()).action).toBe('escape');
+    expect(checkCollision(rear, 10, -0.4, 0, P, createCheckedCommand()).action).toBe('stop');
+    // Beside the left side, near the front: turning right swings that side away from it; turning left into it,
+    // driving on (sliding along it) and standing are stops.
+    const side = scanOf([{ x: 0.3, y: 0.42, radiusM: 0.05 }]);
+    expect(checkCollision(side, 10, 0, -0.5, P, createCheckedCommand()).action).toBe('escape');
+    expect(checkCollision(side, 10, 0, 0.5, P, createCheckedCommand()).action).toBe('stop');
+    expect(checkCollision(side, 10, 0.3, 0, P, createCheckedCommand()).action).toBe('stop');
+    expect(checkCollision(side, 10, 0, 0, P, createCheckedCommand()).action).toBe('stop');
+    // Boxed in front and behind: no way out.
+    const boxed = scanOf([ahead, behind]);
+    expect(checkCollision(boxed, 10, 0.2, 0, P, createCheckedCommand()).action).toBe('stop');
+    expect(checkCollision(boxed, 10, -0.2, 0, P, createCheckedCommand()).action).toBe('stop');
   });
 
   it('slows down for an obstacle beside the robot in the slow-down zone', () => {

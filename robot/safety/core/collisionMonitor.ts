@@ -4,6 +4,11 @@
  * is in the slow-down zone, and limits the speed so that, driving on the commanded arc, nothing enters the stop zone
  * sooner than the approach horizon. A stale or missing scan stops the robot.
  *
+ * One exception to the stop (`escape`): a command that takes the footprint away from every point in the stop zone
+ * passes at the slow-down ratio. A stop zone that stops every motion holds two robots that came too close for good,
+ * each in the other's zone, each refused even the reverse that would part them (issue #5: pairs of robots stood
+ * 2–3.6 h, 0.6 m apart, in the 60-robot day).
+ *
  * `checkCollision` is the only producer of `CheckedCommand`, the type the motor interface accepts, so nothing
  * reaches the motors that has not been through it. Zones are rectangles in the robot frame, so a point test is four
  * comparisons; points too far to matter on this tick are culled before the trajectory is projected.
@@ -81,8 +86,11 @@ export function validateCollisionMonitorParams(p: Readonly<CollisionMonitorParam
   return problems;
 }
 
-/** What the monitor did to the command, mildest first. */
-export type CollisionAction = 'pass' | 'slowdown' | 'approach' | 'stop';
+/**
+ * What the monitor did to the command, mildest first; `escape`: something is in the stop zone, but the command moves
+ * the footprint away from all of it (slowed down as in `slowdown`).
+ */
+export type CollisionAction = 'pass' | 'slowdown' | 'approach' | 'escape' | 'stop';
 
 /** Why it stopped, when it did. */
 export type CollisionStopReason = 'none' | 'obstacle' | 'imminent' | 'stale-scan' | 'no-scan';
@@ -230,11 +238,13 @@ export function checkCollision(
   o.stopPoints = stopPts;
   o.slowdownPoints = slowPts;
   o.timeToCollisionS = ttc;
-  if (stopPts >= p.minPoints) return halt(o, 'obstacle', scan.stampS);
-
   let scale = 1;
   let action: CollisionAction = 'pass';
-  if (slowPts >= p.minPoints) {
+  if (stopPts >= p.minPoints) {
+    if (!moving || !movesAway(scan, v, w, p)) return halt(o, 'obstacle', scan.stampS);
+    scale = p.slowdownRatio;
+    action = 'escape';
+  } else if (slowPts >= p.minPoints) {
     scale = p.slowdownRatio;
     action = 'slowdown';
   }
@@ -244,7 +254,7 @@ export function checkCollision(
     if (approachScale <= 0) return halt(o, 'imminent', scan.stampS);
     if (approachScale < scale) {
       scale = approachScale;
-      action = 'approach';
+      if (action !== 'escape') action = 'approach';
     }
   }
   o.linearMps = v * scale;
@@ -252,6 +262,52 @@ export function checkCollision(
   o.action = action;
   o.reason = 'none';
   return out;
+}
+
+/** Moving the footprint by this little along the command tells whether it nears a point, m (and ~rad). */
+const ESCAPE_PROBE = 0.02;
+/** ... and some point in the stop zone must end at least this much farther from it, m. */
+const ESCAPE_GAIN_M = 1e-4;
+
+/**
+ * Whether driving the command a little (ESCAPE_PROBE of travel or turn) takes the footprint away from what is in the
+ * stop zone: the signed distance from each point there to the footprint rectangle (negative inside) must not
+ * shrink, and grow for some (a point level with the side of a robot backing out of a corner contact keeps its
+ * distance). Exact for the probe step; a command that parts the robot from a neighbour passes, one that sweeps a
+ * corner towards it or slides along it does not. Runs only while something is in the stop zone.
+ */
+function movesAway(scan: StampedScan, v: number, w: number, p: Readonly<CollisionMonitorParams>): boolean {
+  const t = ESCAPE_PROBE / Math.max(Math.abs(v), Math.abs(w));
+  const th = w * t;
+  const x = Math.abs(w) < 1e-9 ? v * t : (v / w) * Math.sin(th);
+  const y = Math.abs(w) < 1e-9 ? 0 : (v / w) * (1 - Math.cos(th));
+  const c = Math.cos(th), sn = Math.sin(th);
+  const sxMin = -p.footprintRearM - p.stopMarginM, sxMax = p.footprintFrontM + p.stopMarginM;
+  const syMin = -p.footprintRightM - p.stopMarginM, syMax = p.footprintLeftM + p.stopMarginM;
+  const n = scan.ranges.length;
+  let gains = false;
+  for (let i = 0; i < n; i++) {
+    const r = scan.ranges[i]!;
+    if (!(r >= scan.rangeMinM && r < scan.rangeMaxM)) continue;
+    const px = p.laserXM + r * beamCos[i]!;
+    const py = p.laserYM + r * beamSin[i]!;
+    if (!(px >= sxMin && px <= sxMax && py >= syMin && py <= syMax)) continue;
+    const ex = px - x, ey = py - y;
+    const qx = c * ex + sn * ey, qy = -sn * ex + c * ey;
+    const before = footprintDistance(px, py, p), after = footprintDistance(qx, qy, p);
+    if (after < before - 1e-9) return false;
+    gains ||= after > before + ESCAPE_GAIN_M;
+  }
+  // Sliding along something in the stop zone (no point farther) is what the zone is there to stop.
+  return gains;
+}
+
+/** Signed distance from a point in the robot frame to the footprint rectangle, m (negative inside). */
+function footprintDistance(x: number, y: number, p: Readonly<CollisionMonitorParams>): number {
+  const dx = Math.max(-p.footprintRearM - x, x - p.footprintFrontM);
+  const dy = Math.max(-p.footprintRightM - y, y - p.footprintLeftM);
+  if (dx <= 0 && dy <= 0) return Math.max(dx, dy);
+  return Math.hypot(Math.max(dx, 0), Math.max(dy, 0));
 }
 
 /** Robot poses at each step of the commanded arc into `arc`: x, y, cos θ, sin θ. */
