@@ -43,9 +43,9 @@ function standStill(overrides: Record<string, ParameterValue>, ringM: number | u
 }
 
 describe('ControllerNode re-plan requests', () => {
-  it('says "stalled" when the watchdog asks (straight away, or after backing up for up to 8 s)', () => {
+  it('says "stalled" when the watchdog asks (straight away, or after backing up for up to 8 s and holding up to 10 s)', () => {
     for (const backUpM of [0, 0.5]) {
-      const { requests, controller } = standStill({ stall_timeout_s: 5, 'back_up.distance_m': backUpM }, undefined, 16);
+      const { requests, controller } = standStill({ stall_timeout_s: 5, 'back_up.distance_m': backUpM }, undefined, 25);
       expect(controller.metrics.stalls, `back-up ${backUpM} m`).toBeGreaterThanOrEqual(1);
       expect(requests.length, `back-up ${backUpM} m`).toBeGreaterThanOrEqual(1);
       // Before: no reason, which the planner reads as "blocked" and marks the edge.

@@ -6,6 +6,7 @@
  */
 import {
   applyPoseCorrection,
+  backUpHoldS,
   backUpSpeed,
   createAvoidanceState,
   createBackUpState,
@@ -93,6 +94,11 @@ export const controllerParams = defineParams({
   backUpSpeedMps: {
     name: 'back_up.speed_mps', type: 'double', default: defaultBackUpParams.speedMps, unit: 'm/s', description: 'Reverse speed while backing up',
     validate: inRange.positive,
+  },
+  backUpHoldMaxS: {
+    name: 'back_up.hold_max_s', type: 'double', default: 10, unit: 's',
+    description: 'After backing up, hold still up to this long (a share that differs per robot and per try) so that of two robots that met face to face one goes first; 0: no hold',
+    validate: inRange.nonNegative,
   },
   smoothingTimeConstantS: {
     name: 'pose_smoothing.time_constant_s', type: 'double', default: defaultPoseCorrectionParams.timeConstantS, unit: 's',
@@ -339,11 +345,12 @@ export class ControllerNode {
     const pose = this.#trackedPose(dtS);
     if (this.#backUp.active) {
       const v = backUpSpeed(this.#backUp, pose, now, this.#bp);
-      if (v !== 0) {
+      if (this.#backUp.active) {
+        // Reversing, or holding still after it (v 0).
         this.#cmd.linear.x = v;
         this.#cmd.angular.z = 0;
         this.#cmdPub!.publish(this.#cmd);
-        this.#moving = true;
+        this.#moving = v !== 0;
         this.#report('blocked');
         return;
       }
@@ -439,7 +446,7 @@ export class ControllerNode {
     }
     if (this.#bp.distanceM > 0) {
       this.#node.getLogger().warn(`controller: no progress for ${p.stallTimeoutS} s; backing up for a fresh path`);
-      startBackUp(this.#backUp, pose, now, this.#bp);
+      startBackUp(this.#backUp, pose, now, this.#bp, backUpHoldS(`${this.#node.namespace()}/${this.#node.name()}`, this.metrics.stalls, p.backUpHoldMaxS));
       return false;
     }
     this.#node.getLogger().warn(`controller: no progress for ${p.stallTimeoutS} s; asking for a fresh path`);

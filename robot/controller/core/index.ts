@@ -33,5 +33,5 @@ export {
   updatePoseCorrection,
 } from './poseCorrection.ts';
 export type { PoseCorrection, PoseCorrectionParams } from './poseCorrection.ts';
-export { backUpSpeed, createBackUpState, defaultBackUpParams, startBackUp } from './backUp.ts';
+export { backUpHoldS, backUpSpeed, createBackUpState, defaultBackUpParams, startBackUp } from './backUp.ts';
 export type { BackUpParams, BackUpState } from './backUp.ts';
