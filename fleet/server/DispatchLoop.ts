@@ -273,7 +273,7 @@ export class DispatchLoop {
     // Only a robot free at the hub can take them now; one that becomes free triggers its own round (#onRobotChanged),
     // and the period covers the rest. Parcels arrive all day, so this saves a round for most arrivals.
     const { tracker } = this.#o;
-    if (!tracker.robots().some((r) => this.#dispatchRobot(r, false).state === 'idle_at_hub')) return;
+    if (!tracker.robots().some((r) => this.#dispatchState(r, false) === 'idle_at_hub')) return;
     this.trigger(this.#o.arrivalDelayMs ?? this.#o.triggerDelayMs ?? 200);
   }
 
@@ -329,7 +329,7 @@ export class DispatchLoop {
   async #plan(offLimits: ReadonlySet<string>): Promise<TripRecord[]> {
     const { store, trips, overrides, tracker, campus, config, clock } = this.#o;
     // Most rounds find no robot free at the hub (they run for a robot reaching a stop, a bay…): nothing to ask the store.
-    if (!tracker.robots().some((r) => !offLimits.has(r.serial) && this.#dispatchRobot(r, false).state === 'idle_at_hub')) return [];
+    if (!tracker.robots().some((r) => !offLimits.has(r.serial) && this.#dispatchState(r, false) === 'idle_at_hub')) return [];
     const busy = new Set(await trips.activeRobotSerials());
     // Robots on, going to or queued for a charging bay take no trip: the planner sees them as charging.
     const now0 = clock.now();
@@ -349,10 +349,11 @@ export class DispatchLoop {
     const assigned: Parcel[] = [];
     const undeliverable: Parcel[] = [];
     await store.transaction(async (tx) => {
-      const waiting: WaitingParcel[] = await trips.claimWaiting(tx, this.#o.maxClaim ?? 2000);
+      const waiting: readonly WaitingParcel[] = await trips.claimWaiting(tx, this.#o.maxClaim ?? 2000);
       if (waiting.length === 0) return;
       const now = clock.now();
-      const plan = planTrips({ nowMs: now, parcels: waiting, robots, travel: campus.travel }, config, { routeOverrides });
+      // The round reads only the undeliverable reasons: no list of the thousands of parcels left over capacity.
+      const plan = planTrips({ nowMs: now, parcels: waiting, robots, travel: campus.travel }, config, { routeOverrides, reportNoCapacity: false });
       this.#m.plans.inc();
       this.#fruitless = plan.trips.length === 0 ? { key, untilMs: now + fruitlessMs } : undefined;
       if (this.#o.returnUndeliverable === true) {
@@ -761,17 +762,22 @@ export class DispatchLoop {
   }
 
   #dispatchRobot(view: RobotView, hasTrip: boolean): DispatchRobot {
-    let state: RobotState = view.dispatchState;
-    if (hasTrip || view.loads.length > 0) {
-      if (state === 'idle_at_hub') state = 'on_trip';
-    } else if (state === 'on_trip' && view.health.kind === 'online' && view.health.mode === 'idle' && this.#nearHub(view)) {
-      // A robot just switched on at the hub has no last node yet; standing idle in the hub bay is what matters.
-      state = 'idle_at_hub';
-    }
+    const state = this.#dispatchState(view, hasTrip);
     return {
       serial: view.serial, state, compartments: view.compartments, batteryPct: view.batteryPct ?? 100,
       energy: this.#o.energy ?? DEFAULT_ENERGY, ...(view.dockId === undefined ? {} : { dockId: view.dockId }),
     };
+  }
+
+  /** The robot's state as the planner sees it (#dispatchRobot's `state`, without building the rest). */
+  #dispatchState(view: RobotView, hasTrip: boolean): RobotState {
+    const state: RobotState = view.dispatchState;
+    if (hasTrip || view.loads.length > 0) return state === 'idle_at_hub' ? 'on_trip' : state;
+    if (state === 'on_trip' && view.health.kind === 'online' && view.health.mode === 'idle' && this.#nearHub(view)) {
+      // A robot just switched on at the hub has no last node yet; standing idle in the hub bay is what matters.
+      return 'idle_at_hub';
+    }
+    return state;
   }
 
   #nearHub(view: RobotView): boolean {

@@ -21,6 +21,9 @@ import { dispatchStateOf } from './core/dispatchStateOf.ts';
 import type { ParcelEvent } from './core/parcelEventsFromState.ts';
 import { transition, type RobotHealth } from './core/robotHealth.ts';
 import { ingestMessage, newTrackedRobot, type IngestOutcome, type RejectionCode, type TrackedRobot } from './handlers/index.ts';
+
+/** What a robot's view was built from (the parts TrackedRobot replaces as messages come in), and the view. */
+type ViewMemo = Pick<TrackedRobot, 'record' | 'health' | 'state' | 'stateAtMs' | 'position' | 'velocity' | 'connectionState'> & { view: RobotView };
 import type { RobotRecord, RobotRegistry } from './RobotRegistry.ts';
 import type { RobotStateRepository } from './RobotStateRepository.ts';
 
@@ -528,16 +531,19 @@ export class FleetTracker {
    * A robot's view is built again only when something it is made of was replaced: the dispatch loop reads every
    * robot's view several times a round, a round runs every couple of seconds, and most robots have not reported in
    * between. Everything a view reads is replaced, never changed in place (handlers/*, #tick), so identity is the test.
-   * Views are shared between callers: read-only.
+   * Views are shared between callers: read-only. The check allocates nothing: it runs millions of times a day.
    */
-  readonly #views = new WeakMap<TrackedRobot, { parts: readonly unknown[]; view: RobotView }>();
+  readonly #views = new WeakMap<TrackedRobot, ViewMemo>();
 
   #view(r: TrackedRobot): RobotView {
-    const parts = [r.record, r.health, r.state, r.stateAtMs, r.position, r.velocity, r.connectionState] as const;
-    const memo = this.#views.get(r);
-    if (memo !== undefined && memo.parts.every((v, i) => v === parts[i])) return memo.view;
+    const m = this.#views.get(r);
+    if (m !== undefined && m.record === r.record && m.health === r.health && m.state === r.state && m.stateAtMs === r.stateAtMs &&
+      m.position === r.position && m.velocity === r.velocity && m.connectionState === r.connectionState) return m.view;
     const view = this.#buildView(r);
-    this.#views.set(r, { parts, view });
+    this.#views.set(r, {
+      record: r.record, health: r.health, state: r.state, stateAtMs: r.stateAtMs, position: r.position, velocity: r.velocity,
+      connectionState: r.connectionState, view,
+    });
     return view;
   }
 

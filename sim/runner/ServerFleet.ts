@@ -320,11 +320,14 @@ export class ServerFleet {
     if (departed === undefined || here === undefined || trip === undefined) return;
     const shiftMs = e.atMs - (departed + here);
     if (shiftMs === 0) return;
+    // #etaAfterDepartMs for each parcel of the trip, worked out once per stop (each parcel is on one stop).
+    const first = trip.stops[0]!;
+    const { campus } = this.server;
+    const toFirstMs = campus.travel.travelTimeS(campus.hub.id, first.place) * 1000;
     for (const s of trip.stops) {
-      for (const pid of s.parcelIds) {
-        const after = await this.#etaAfterDepartMs(e.orderId, pid);
-        if (after !== undefined && after > here) this.#o.recipients.updateEta(pid, departed + after + shiftMs);
-      }
+      const after = Math.round(toFirstMs + (s.etaMs - first.etaMs));
+      if (after <= here) continue;
+      for (const pid of s.parcelIds) this.#o.recipients.updateEta(pid, departed + after + shiftMs);
     }
   }
 }

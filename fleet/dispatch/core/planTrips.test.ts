@@ -41,6 +41,21 @@ describe('planTrips', () => {
     everyParcelOnce(r, parcels);
   });
 
+  it('reportNoCapacity: false leaves out only the parcels waiting for a compartment; trips and stats are the same', () => {
+    const rng = new Random(5);
+    const places = ['a', 'b', 'c', 'd', 'far'];
+    const parcels = Array.from({ length: 30 }, (_, i) => parcel(`p${i}`, places[rng.int(0, 4)]!, i, i % 7 === 0 ? { held: true } : {}));
+    const robots = [robot('r1', { compartments: 3 }), robot('r2', { compartments: 4 })];
+    const config = bareConfig({ selection: 'byPlace' });
+    const all = planTrips({ nowMs: NOW, parcels, robots, travel: line }, config);
+    const lean = planTrips({ nowMs: NOW, parcels, robots, travel: line }, config, { reportNoCapacity: false });
+    expect(all.unassigned.some((u) => u.reason.kind === 'no_capacity')).toBe(true);
+    expect(lean.trips).toEqual(all.trips);
+    expect(lean.stats).toEqual(all.stats);
+    expect(lean.unassigned).toEqual(all.unassigned.filter((u) => u.reason.kind !== 'no_capacity'));
+    expect(lean.unassigned.some((u) => u.reason.kind === 'held')).toBe(true);
+  });
+
   it('batches parcels for one building into one stop', () => {
     const parcels = [parcel('1', 'b'), parcel('2', 'a'), parcel('3', 'b'), parcel('4', 'b')];
     const r = planTrips({ nowMs: NOW, parcels, robots: [robot('r1')], travel: line }, bareConfig());

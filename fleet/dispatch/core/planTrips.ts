@@ -134,7 +134,7 @@ export function planTrips(input: PlanInput, config: DispatchConfig, options: Pla
     seeds.push(groupByPlace(take, local.index).map((g) => ({ ...g, pinnedRobot: serial })));
   }
   const selected = config.selection === 'byPlace' ? selectByPlace(free, capacityLeft) : free.slice(0, Math.max(0, capacityLeft));
-  if (selected.length < free.length) {
+  if (selected.length < free.length && options.reportNoCapacity !== false) {
     const chosen = new Set(selected);
     // One reason object for them all: a busy shelf leaves thousands of parcels over capacity every run.
     const noCapacity: UnassignedReason = { kind: 'no_capacity' };

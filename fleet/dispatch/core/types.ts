@@ -88,6 +88,12 @@ export interface PlanOptions {
   horizonMs?: number;
   /** Dispatcher re-route override: robot serial → stop order. Listed places go first in that order. */
   routeOverrides?: Readonly<Record<string, readonly PlaceId[]>>;
+  /**
+   * List the parcels that wait only for a free compartment (`no_capacity`) in `unassigned`. Default true. A caller that
+   * reads only the other reasons passes false: a busy shelf leaves thousands of parcels over capacity every run, and
+   * listing and sorting them was most of a plan. The trips and the stats are the same either way.
+   */
+  reportNoCapacity?: boolean;
 }
 
 export interface PlanInput {

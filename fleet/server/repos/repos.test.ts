@@ -122,6 +122,28 @@ function runRepositorySuite(name: string, make: MakeTestStore): void {
       ]);
     });
 
+    it('TripRepository: a claim of the same keys returns the last list itself; any change of the shelf gives a new one', async () => {
+      const trips = new TripRepository(store);
+      const claim = (limit = 10) => store.transaction((tx) => trips.claimWaiting(tx, limit));
+      await addParcel(store, 'P1', T0 + 1);
+      await addParcel(store, 'P2', T0 + 2);
+      const first = await claim();
+      expect(await claim()).toBe(first);
+      // A new parcel, a version bump, a parcel leaving the shelf, a smaller claim: each is seen.
+      await addParcel(store, 'P3', T0 + 3);
+      const grown = await claim();
+      expect(grown.map((p) => p.id)).toEqual(['P1', 'P2', 'P3']);
+      await store.execute('UPDATE parcels SET pinned_robot = $1, version = version + 1 WHERE id = $2', ['r2', 'P2']);
+      const pinned = await claim();
+      expect(pinned).not.toBe(grown);
+      expect(pinned[1]).toEqual({ id: 'P2', destination: 'drop-P2', readyAtMs: T0 + 2, pinnedRobot: 'r2' });
+      expect(await claim()).toBe(pinned);
+      await store.execute("UPDATE parcels SET status = 'assigned', version = version + 1 WHERE id = 'P1'");
+      expect((await claim()).map((p) => p.id)).toEqual(['P2', 'P3']);
+      expect((await claim(1)).map((p) => p.id)).toEqual(['P2']);
+      expect((await claim()).map((p) => p.id)).toEqual(['P2', 'P3']);
+    });
+
     it('TripRepository: active summaries follow a re-route (new stops with the order update) and an ended trip; stops by order id', async () => {
       const trips = new TripRepository(store);
       await store.transaction(async (tx) => {
@@ -138,6 +160,36 @@ function runRepositorySuite(name: string, make: MakeTestStore): void {
       expect(await trips.stopsByOrderId('T2')).toEqual(stops);
       expect(await trips.stopsByOrderId('T2')).toBe(await trips.stopsByOrderId('T2'));
       expect(await trips.stopsByOrderId('nope')).toBeUndefined();
+    });
+
+    it('TripRepository: an unchanged listing of active trips is the last list on SQLite; every key column change is seen', async () => {
+      const trips = new TripRepository(store);
+      await store.transaction(async (tx) => {
+        await trips.insert(tx, trip('T1', 'r1', T0));
+        await trips.insert(tx, trip('T2', 'r2', T0 + 1));
+        await trips.insert(tx, trip('T0', 'r3', T0 + 1));
+      });
+      const first = await trips.activeSummaries();
+      // Oldest first, ids breaking ties.
+      expect(first.map((t) => t.id)).toEqual(['T1', 'T0', 'T2']);
+      if (store.dialect === 'sqlite') expect(await trips.activeSummaries()).toBe(first);
+      else expect(await trips.activeSummaries()).toEqual(first);
+      const seen = async () => (await trips.activeSummaries()).map((t) => [t.id, t.status, t.orderId, t.orderUpdateId, t.startedAtMs, t.recoverySinceMs, t.recoveredAtMs]);
+      await store.execute("UPDATE trips SET status = 'sent', started_at = $1 WHERE id = 'T1'", [T0 + 10]);
+      expect((await seen())[0]).toEqual(['T1', 'sent', 'T1', 0, T0 + 10, null, null]);
+      await store.execute("UPDATE trips SET order_id = 'T1b', order_update_id = 2 WHERE id = 'T1'");
+      expect((await seen())[0]).toEqual(['T1', 'sent', 'T1b', 2, T0 + 10, null, null]);
+      await trips.markAwaitingRecovery(store, 'T1', T0 + 20);
+      expect((await seen())[0]).toEqual(['T1', 'sent', 'T1b', 2, T0 + 10, T0 + 20, null]);
+      await trips.markRecovered(store, 'T1', T0 + 30);
+      expect((await seen())[0]).toEqual(['T1', 'sent', 'T1b', 2, T0 + 10, T0 + 20, T0 + 30]);
+      expect(await trips.activeRobotSerials()).toEqual(['r1', 'r3', 'r2']);
+      await trips.end(store, 'T0', 'aborted', T0 + 40);
+      expect(await trips.activeRobotSerials()).toEqual(['r1', 'r2']);
+      expect((await seen()).map((k) => k[0])).toEqual(['T1', 'T2']);
+      await trips.end(store, 'T1', 'finished', T0 + 50);
+      await trips.end(store, 'T2', 'finished', T0 + 50);
+      expect(await trips.activeSummaries()).toEqual([]);
     });
 
     it('migration 6 dropped parcels_status_created; the claim index covers its queries', async () => {
