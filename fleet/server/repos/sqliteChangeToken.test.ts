@@ -19,6 +19,17 @@ async function addParcel(q: Queryable, id: string, status = 'received'): Promise
   );
 }
 
+/** Two stores on one SQLite file (as two processes would open it); `cleanups` closes and removes them. */
+async function twoConnections(cleanups: Array<() => Promise<void> | void>): Promise<[Store, Store]> {
+  const dir = mkdtempSync(join(tmpdir(), 'change-token-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const clock = new VirtualClock(1_000);
+  const a = await openStore({ databaseUrl: join(dir, 'fleet.db'), clock });
+  const b = await openStore({ databaseUrl: join(dir, 'fleet.db'), clock });
+  cleanups.push(() => a.close(), () => b.close());
+  return [a, b];
+}
+
 describe('sqliteChangeToken', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
@@ -76,12 +87,7 @@ describe('sqliteChangeToken', () => {
   });
 
   it('moves when another connection on the same file commits', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'change-token-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const clock = new VirtualClock(1_000);
-    const a = await openStore({ databaseUrl: join(dir, 'fleet.db'), clock });
-    const b = await openStore({ databaseUrl: join(dir, 'fleet.db'), clock });
-    cleanups.push(() => a.close(), () => b.close());
+    const [a, b] = await twoConnections(cleanups);
     const before = await sqliteChangeToken(a, SHELF);
     expect(await sqliteChangeToken(a, SHELF)).toBe(before);
     await addParcel(b, 'P1');
@@ -89,12 +95,7 @@ describe('sqliteChangeToken', () => {
   });
 
   it("TripRepository's claim, demand check and active trips see another connection's commits on the same file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'change-token-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const clock = new VirtualClock(1_000);
-    const a = await openStore({ databaseUrl: join(dir, 'fleet.db'), clock });
-    const b = await openStore({ databaseUrl: join(dir, 'fleet.db'), clock });
-    cleanups.push(() => a.close(), () => b.close());
+    const [a, b] = await twoConnections(cleanups);
     const trips = new TripRepository(a);
     const claim = () => a.transaction((tx) => trips.claimWaiting(tx, 10));
     await addParcel(a, 'P1');
