@@ -42,6 +42,35 @@ describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', ()
     expect(ended!.status).toBe('finished');
   }, 60_000);
 
+  it('sends a robot whose order ended away from its spot and the hub on to its spot, and ends its trip', async () => {
+    // The simulator's 60-robot day (issue #5): a robot that counted its spot as reached 2.5 m short of it (robots in
+    // the way) stood on the footway 14.5 m from the hub, never at the hub: its trip never ended, it got no trip and
+    // no charge, ran down to 5 %, and robots queued behind it for up to 20 h. Here its spot moves after the trip
+    // order went out, so the order ends 12 m from the hub and 15 m from the spot.
+    fleet = await startTestFleet();
+    const f = fleet;
+    expect((await f.request('/api/robots', { method: 'POST', token: f.admin, json: { serial: 'r1', manufacturer: 'acme', compartments: 4 } })).status).toBe(201);
+    const hub = f.server.campus.orderPlace(f.server.campus.hub.id)!;
+    const away = { x: hub.x + 12, y: hub.y }, spot = { x: hub.x - 3, y: hub.y + 2 };
+    f.server.dispatch.setHubSpots(new Map([['r1', away]]));
+    const r1 = await startTestRobot(f, 'r1');
+    robots.push(r1);
+    await advance(f.clock, 1000);
+    const drop = f.server.campus.drops[0]!.id;
+    const created = await f.request('/api/parcels', { method: 'POST', token: f.dispatcher, json: { destination: drop, recipient: { name: 'Ada' } } });
+    const { id } = created.body as { id: string };
+    const parcel = async () => (await f.server.parcels.get(id)) as Parcel;
+    expect(await advanceUntil(f.clock, async () => (await parcel()).status === 'awaiting_pickup', 15 * 60_000)).toBe(true);
+    f.server.dispatch.setHubSpots(new Map([['r1', spot]]));
+    // Nobody comes: the robot drives back to where its order ends, 12 m from the hub; then on to its spot.
+    const tripStatus = async () => (await f.server.store.query<{ status: string }>('SELECT status FROM trips WHERE robot_serial = $1 ORDER BY created_at LIMIT 1', ['r1']))[0]!.status;
+    const atSpot = () => Math.hypot(r1.robot.motion.pose.x - spot.x, r1.robot.motion.pose.y - spot.y) < 0.5;
+    expect(await advanceUntil(f.clock, async () => atSpot() && (await tripStatus()) === 'finished', 45 * 60_000)).toBe(true);
+    // The parcel that came back went back on the shelf.
+    expect(await advanceUntil(f.clock, async () => (await f.server.parcels.history(id)).some((h) => h.cause === 'requeue'), 10 * 60_000)).toBe(true);
+    expect(f.server.tracker.robot('r1')!.loads).toEqual([]);
+  }, 60_000);
+
   it('never gives two robots one spot', async () => {
     fleet = await startTestFleet();
     expect(() => fleet!.server.dispatch.setHubSpots(new Map([['r1', { x: 1, y: 2 }], ['r2', { x: 1.001, y: 2 }]]))).toThrow(/shares its hub spot/);
