@@ -157,4 +157,46 @@ describe('robots in different day shards', () => {
       await fleet.stop();
     }
   }, 120_000);
+
+  it('answers a keypad entry made while the fleet hears another shard\'s robot, and keeps stepping', async () => {
+    // The fleet, hearing a robot of one shard, may act at once on a robot of another (a recipient at a drop point
+    // types a code when the robot's state says it arrived). Step answers are now all read before anything is
+    // published, and a second request to a shard with one unanswered throws. Suspected, not shown, in issue #5: one
+    // parcel of the 60-robot day counted as delivered without its hand-over or code; this run passed before the
+    // change too (no state lost), so it guards the path rather than reproducing that day.
+    const clock = new VirtualClock(5 * H);
+    const broker = new InMemoryBroker();
+    const day = await startFullFidelityDayShards({
+      campus, campusFile: ZJU_CAMPUS_FILE, workers: 2, broker, clock, seed: 1, serials: ['R01', 'R02'], parkNode: hub.node, docks: [],
+      manufacturer: MANUFACTURER, compartments: 6, loadPerParcelS: 5, takeParcelS: 10, battery: defaultBatteryModel,
+      // A state every step from each robot, so every step answer of R02's shard carries one.
+      statePeriodMs: 100, visualizationPeriodMs: 600_000, speedMps: 1.5, hooks: {},
+    });
+    const [, r2] = day.robots as [(typeof day.robots)[0], (typeof day.robots)[0]];
+    const answers: string[] = [];
+    const errors: unknown[] = [];
+    const listener = broker.connect('test-listener');
+    await listener.subscribe(`uagv/v2/${MANUFACTURER}/R01/state`, () => {
+      if (answers.length + errors.length >= 3) return;
+      try {
+        answers.push(r2.enterCode('00000000').result);
+      } catch (e) {
+        errors.push(e);
+      }
+    });
+    // Every state R02 publishes reaches the fleet, none lost to a keypad answer read in place of a step answer.
+    const r2Headers: number[] = [];
+    await listener.subscribe(`uagv/v2/${MANUFACTURER}/R02/state`, (_t, payload) => {
+      r2Headers.push((JSON.parse(payload.toString('utf8')) as { headerId: number }).headerId);
+    });
+    clock.runFor(10_000);
+    expect(errors).toEqual([]);
+    expect(r2Headers.length).toBeGreaterThanOrEqual(80);
+    for (let i = 1; i < r2Headers.length; i++) expect(r2Headers[i]).toBe(r2Headers[i - 1]! + 1);
+    // R02 has no hand-over open: the keypad says so, three times.
+    expect(answers).toEqual(['not_waiting', 'not_waiting', 'not_waiting']);
+    // Both shards kept stepping: R02 still reports where it stands.
+    expect(Number.isFinite(r2.motion.poseNow().x)).toBe(true);
+    await day.stop();
+  }, 60_000);
 });

@@ -46,6 +46,8 @@ interface Shard {
   response: SharedArrayBuffer;
   inbound: RelayedMessage[];
   seq: number;
+  /** A request is out and its answer not yet read: the channel holds one request at a time. */
+  busy: boolean;
 }
 
 /** Starts the workers (each builds its robots), wires the relay, and arms the lock-step timer on `o.clock`. */
@@ -83,7 +85,7 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
     };
     shards.push({
       worker: new Worker(BOOT, { eval: true, workerData: setup }), serials, control: new Int32Array(channel.control),
-      request: channel.request, response: channel.response, inbound: [], seq: 0,
+      request: channel.request, response: channel.response, inbound: [], seq: 0, busy: false,
     });
   }
   const clients = new Map<string, InMemoryClient>(o.serials.map((s) => [s, o.broker.connect(s)]));
@@ -117,6 +119,9 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
   await master.subscribe(`uagv/v2/${o.manufacturer}/+/instantActions`, take);
 
   const send = (s: Shard, req: DayShardRequest) => {
+    // A second request would overwrite the first in the shared buffer, and its answer be read as the first's.
+    if (s.busy) throw new Error(`full-fidelity shard of ${s.serials[0]}…: a '${req.type}' request while its last one is unanswered`);
+    s.busy = true;
     writeJson(s.request, s.control, 2, req);
     s.seq++;
     Atomics.store(s.control, 0, s.seq);
@@ -129,6 +134,7 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
       }
     }
     const r = readJson<DayShardResponse>(s.response, s.control, 3);
+    s.busy = false;
     if (r.type === 'failed') throw new Error(`full-fidelity shard of ${s.serials[0]}…: ${r.message}`);
     return r;
   };
@@ -143,8 +149,15 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
       send(s, { type: 'step', untilMs, inbound: s.inbound });
       s.inbound = [];
     }
-    for (const s of shards) {
+    // Every answer is in before anything is published: the fleet, hearing a robot of one shard, may act at once on
+    // another's (a recipient waiting at a drop point types a code as the robot's state says it has arrived), and a
+    // shard whose answer is unread must not get a second request: it would overwrite that answer.
+    const replies = shards.map((s) => {
       const r = receive(s);
+      if (r.type !== 'stepped') throw new Error(`full-fidelity shard of ${s.serials[0]}…: expected a step answer, got '${r.type}'`);
+      return r;
+    });
+    for (const r of replies) {
       publish(r.outbound);
       applyHooks(r.hooks);
     }
