@@ -10,34 +10,39 @@ describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', ()
     fleet = undefined;
   });
 
-  it('ends a trip (and the return of what came back) at the robot\'s spot, where it counts as at the hub', async () => {
+  /** Robot r1 waiting at `offset` from the hub, one parcel sent out with it to the first drop point, awaiting pickup. */
+  async function oneParcelOut(offset: { x: number; y: number }) {
     fleet = await startTestFleet();
     const f = fleet;
     expect((await f.request('/api/robots', { method: 'POST', token: f.admin, json: { serial: 'r1', manufacturer: 'acme', compartments: 4 } })).status).toBe(201);
     const hub = f.server.campus.orderPlace(f.server.campus.hub.id)!;
-    const spot = { x: hub.x + 3, y: hub.y - 2 };
-    f.server.dispatch.setHubSpots(new Map([['r1', spot]]));
+    f.server.dispatch.setHubSpots(new Map([['r1', { x: hub.x + offset.x, y: hub.y + offset.y }]]));
     const r1 = await startTestRobot(f, 'r1');
     robots.push(r1);
     await advance(f.clock, 1000);
-
     const drop = f.server.campus.drops[0]!.id;
     const created = await f.request('/api/parcels', { method: 'POST', token: f.dispatcher, json: { destination: drop, recipient: { name: 'Ada' } } });
     const { id } = created.body as { id: string };
     const parcel = async () => (await f.server.parcels.get(id)) as Parcel;
     expect(await advanceUntil(f.clock, async () => (await parcel()).status === 'awaiting_pickup', 15 * 60_000)).toBe(true);
+    return { f, r1, hub, id, parcel };
+  }
+
+  it('ends a trip (and the return of what came back) at the robot\'s spot, where it counts as at the hub', async () => {
+    const spot = { x: 3, y: -2 }; // from the hub
+    const { f, r1, hub, id, parcel } = await oneParcelOut(spot);
     const [row] = await f.server.store.query<{ order_body: string }>('SELECT order_body FROM trips WHERE id = $1', [(await parcel()).tripId]);
     const order = JSON.parse(row!.order_body) as { nodes: Array<{ nodeId: string; nodePosition?: { x: number; y: number } }> };
     const last = order.nodes.at(-1)!;
     // The hub's node, at the robot's own position.
     expect(last.nodeId).toBe(hub.nodeId);
-    expect([last.nodePosition!.x, last.nodePosition!.y]).toEqual([Math.round(spot.x * 1000) / 1000, Math.round(spot.y * 1000) / 1000]);
+    expect([last.nodePosition!.x, last.nodePosition!.y]).toEqual([Math.round((hub.x + spot.x) * 1000) / 1000, Math.round((hub.y + spot.y) * 1000) / 1000]);
 
     // Nobody comes (300 s): the robot drives back to its spot, ends the trip there and puts the parcel back on the shelf (re-queued).
     const requeued = async () => (await f.server.parcels.history(id)).some((h) => h.cause === 'requeue');
     expect(await advanceUntil(f.clock, requeued, 30 * 60_000)).toBe(true);
     const pose = r1.robot.motion.pose;
-    expect(Math.hypot(pose.x - spot.x, pose.y - spot.y)).toBeLessThan(0.5);
+    expect(Math.hypot(pose.x - hub.x - spot.x, pose.y - hub.y - spot.y)).toBeLessThan(0.5);
     const [ended] = await f.server.store.query<{ status: string }>('SELECT status FROM trips WHERE robot_serial = $1 ORDER BY created_at LIMIT 1', ['r1']);
     expect(ended!.status).toBe('finished');
   }, 60_000);
@@ -47,20 +52,8 @@ describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', ()
     // the way) stood on the footway 14.5 m from the hub, never at the hub: its trip never ended, it got no trip and
     // no charge, ran down to 5 %, and robots queued behind it for up to 20 h. Here its spot moves after the trip
     // order went out, so the order ends 12 m from the hub and 15 m from the spot.
-    fleet = await startTestFleet();
-    const f = fleet;
-    expect((await f.request('/api/robots', { method: 'POST', token: f.admin, json: { serial: 'r1', manufacturer: 'acme', compartments: 4 } })).status).toBe(201);
-    const hub = f.server.campus.orderPlace(f.server.campus.hub.id)!;
-    const away = { x: hub.x + 12, y: hub.y }, spot = { x: hub.x - 3, y: hub.y + 2 };
-    f.server.dispatch.setHubSpots(new Map([['r1', away]]));
-    const r1 = await startTestRobot(f, 'r1');
-    robots.push(r1);
-    await advance(f.clock, 1000);
-    const drop = f.server.campus.drops[0]!.id;
-    const created = await f.request('/api/parcels', { method: 'POST', token: f.dispatcher, json: { destination: drop, recipient: { name: 'Ada' } } });
-    const { id } = created.body as { id: string };
-    const parcel = async () => (await f.server.parcels.get(id)) as Parcel;
-    expect(await advanceUntil(f.clock, async () => (await parcel()).status === 'awaiting_pickup', 15 * 60_000)).toBe(true);
+    const { f, r1, hub, id } = await oneParcelOut({ x: 12, y: 0 });
+    const spot = { x: hub.x - 3, y: hub.y + 2 };
     f.server.dispatch.setHubSpots(new Map([['r1', spot]]));
     // Nobody comes: the robot drives back to where its order ends, 12 m from the hub; then on to its spot.
     const tripStatus = async () => (await f.server.store.query<{ status: string }>('SELECT status FROM trips WHERE robot_serial = $1 ORDER BY created_at LIMIT 1', ['r1']))[0]!.status;
