@@ -218,8 +218,10 @@ export async function startFullFidelityDayShards(o: FullFidelityDayShardsOptions
     async stop() {
       if (!finished) {
         o.clock.clearTimer(timer);
-        for (const s of shards) send(s, { type: 'finish' });
-        for (const s of shards) receive(s);
+        // A shard still owing an answer (it failed or timed out) is terminated without one.
+        const idle = shards.filter((s) => !s.busy);
+        for (const s of idle) send(s, { type: 'finish' });
+        for (const s of idle) receive(s);
       }
       await Promise.all(shards.map((s) => s.worker.terminate()));
     },
