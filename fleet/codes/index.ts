@@ -1,6 +1,6 @@
 /** fleet/codes: pickup codes (CSPRNG, scrypt-hashed via protocol/) and tracking tokens (SHA-256-hashed). */
 export { DEFAULT_PICKUP_CODE_POLICY, issuePickupCode } from './core/issuePickupCode.ts';
-export type { IssuedPickupCode, PickupCodePolicy } from './core/issuePickupCode.ts';
+export type { IssuedPickupCode, PickupCodePolicy, PickupCodeRandom } from './core/issuePickupCode.ts';
 export {
   generateTrackingToken,
   hashTrackingToken,

@@ -45,10 +45,11 @@ const MIN_CODE_LENGTH = 4;
 const MAX_CODE_LENGTH = 16;
 
 /**
- * Draws a pickup code of `length` decimal digits (default 8) from node:crypto's CSPRNG. Leading zeros are kept, so
- * every one of the 10^length codes is equally likely.
+ * Draws a pickup code of `length` decimal digits (default 8) from node:crypto's CSPRNG, or from `digit` (0–9 per
+ * call: a simulator's seeded source, so a day replays exactly). Leading zeros are kept, so every one of the 10^length
+ * codes is equally likely.
  */
-export function generatePickupCode(length: number = DEFAULT_PICKUP_CODE_LENGTH): string {
+export function generatePickupCode(length: number = DEFAULT_PICKUP_CODE_LENGTH, digit: () => number = () => randomInt(0, 10)): string {
   if (!Number.isInteger(length) || length < MIN_CODE_LENGTH || length > MAX_CODE_LENGTH) {
     throw new ProtocolError(
       'PROTOCOL_INVALID_ARGUMENT',
@@ -56,7 +57,11 @@ export function generatePickupCode(length: number = DEFAULT_PICKUP_CODE_LENGTH):
     );
   }
   let code = '';
-  for (let i = 0; i < length; i++) code += String(randomInt(0, 10));
+  for (let i = 0; i < length; i++) {
+    const d = digit();
+    if (!Number.isInteger(d) || d < 0 || d > 9) throw new ProtocolError('PROTOCOL_INVALID_ARGUMENT', `generatePickupCode: a digit must be an integer 0..9, got ${d}`);
+    code += String(d);
+  }
   return code;
 }
 

@@ -4,11 +4,14 @@
  * listener. Parcels enter through the server's ParcelService.createBatch, recipients get the code it returns, and
  * the DayRecorder learns the lifecycle from the server's parcel changes. The server's writes are promise chains over
  * synchronous SQLite, so the day must be advanced with VirtualClock.runUntilAsync (they settle within each instant).
- * Ids the server would draw at random come from counters, so the same seed gives the same day.
+ * Ids the server would draw at random come from counters, and pickup codes and salts from the day's seeded stream
+ * (`codeRandom`), so the same seed gives the same day, codes included.
  */
+import type { Random } from '../../common/core/Random.ts';
 import type { VirtualClock } from '../../clock/index.ts';
 import type { ChargingConfig, DispatchConfig } from '../../fleet/dispatch/index.ts';
 import { createLogger } from '../../fleet/observability/index.ts';
+import type { PickupCodeRandom } from '../../fleet/codes/index.ts';
 import type { Parcel } from '../../fleet/parcels/index.ts';
 import { FleetServer, parseConfig, type DispatchLoopTuning } from '../../fleet/server/index.ts';
 import { TripRepository, type TripRecord } from '../../fleet/server/repos/index.ts';
@@ -31,6 +34,8 @@ export interface ServerFleetOptions {
   recipients: Recipients;
   /** The keypad of a robot, where its recipients type (the sim world, not the fleet, knows where they stand). */
   keypadOf: (serial: string) => Keypad;
+  /** The day's seeded stream for pickup codes and their salts (default: the CSPRNG, as in production). */
+  codeRandom?: Random;
   dispatch: Partial<Omit<DispatchConfig, 'hub'>>;
   /** The dispatch loop's tuning (claim size, gathering delay, fruitless plans, lock-outs, undeliverable parcels). */
   loop?: DispatchLoopTuning;
@@ -110,7 +115,7 @@ export class ServerFleet {
         return `${prefix}-${String(n).padStart(12, '0')}`;
       },
       // Simulated recipients only: cheap hashing keeps a 30,000-parcel day affordable.
-      codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS },
+      codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS, ...(options.codeRandom === undefined ? {} : { random: seededCodes(options.codeRandom) }) },
       dispatch: options.dispatch,
       ...(options.loop === undefined ? {} : { dispatchLoop: options.loop }),
       staleAfterMs: options.staleAfterMs,
@@ -330,4 +335,12 @@ export class ServerFleet {
       for (const pid of s.parcelIds) this.#o.recipients.updateEta(pid, departed + after + shiftMs);
     }
   }
+}
+
+/** Pickup-code digits and salts from a seeded stream (simulation only: a replayed day issues the same codes). */
+function seededCodes(random: Random): PickupCodeRandom {
+  return {
+    digit: () => random.int(0, 9),
+    salt: (bytes) => Buffer.from(Array.from({ length: bytes }, () => random.int(0, 255))),
+  };
 }

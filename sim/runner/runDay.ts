@@ -173,6 +173,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   // One stream per subsystem, so a change in one does not reshuffle the others.
   const demandRandom = root.fork();
   const recipientRandom = root.fork();
+  const codeRandom = root.fork();
 
   const clock = new VirtualClock(startMs);
   const broker = new InMemoryBroker();
@@ -255,7 +256,7 @@ export async function runDay(config: DayConfig): Promise<DayResult> {
   const robotStatePeriodMs = config.statePeriodMs ?? 300_000;
   fleet = await ServerFleet.start({
     clock, broker, campus, serials, compartments, manufacturer: MANUFACTURER, speedMps, recorder, recipients,
-    keypadOf: (serial) => robotBySerial.get(serial)!,
+    keypadOf: (serial) => robotBySerial.get(serial)!, codeRandom,
     dispatch: { ...simDispatchDefaults, loadPerParcelS, ...config.dispatch },
     loop: { ...simLoopDefaults, energy: { capacityWh: battery.capacityWh, whPerM: battery.whPerM, idleW: battery.idleW } },
     ...(config.charging === undefined ? {} : { charging: config.charging }),

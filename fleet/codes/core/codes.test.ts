@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHEAP_SCRYPT_PARAMS, verifyPickupCode } from '../../../protocol/index.ts';
+import { Random } from '../../../common/core/Random.ts';
+import { CHEAP_SCRYPT_PARAMS, generatePickupCode, verifyPickupCode } from '../../../protocol/index.ts';
 import { DEFAULT_PICKUP_CODE_POLICY, issuePickupCode } from './issuePickupCode.ts';
 import { generateTrackingToken, hashTrackingToken, isTrackingTokenFormat, trackingLink } from './trackingToken.ts';
 
@@ -43,5 +44,29 @@ describe('issuePickupCode', () => {
     const a = issuePickupCode(policy, 0);
     const b = issuePickupCode(policy, 0);
     expect(a.hash.saltB64).not.toBe(b.hash.saltB64);
+  });
+
+  it('draws codes and salts from policy.random when given (the simulator replays a day), from the CSPRNG otherwise', () => {
+    const seeded = (seed: number) => {
+      const rng = new Random(seed);
+      return { digit: () => rng.int(0, 9), salt: (n: number) => Buffer.from(Array.from({ length: n }, () => rng.int(0, 255))) };
+    };
+    const policy = { ...DEFAULT_PICKUP_CODE_POLICY, hashParams: CHEAP_SCRYPT_PARAMS };
+    const a = seeded(7), b = seeded(7);
+    const fromA = Array.from({ length: 5 }, () => issuePickupCode({ ...policy, random: a }, 0));
+    const fromB = Array.from({ length: 5 }, () => issuePickupCode({ ...policy, random: b }, 0));
+    expect(fromB).toEqual(fromA);
+    for (const c of fromA) {
+      expect(c.code).toMatch(/^[0-9]{8}$/);
+      expect(verifyPickupCode(c.code, c.hash)).toBe(true);
+    }
+    expect(new Set(fromA.map((c) => c.code)).size).toBe(5);
+    // Without it (production), two issues never repeat code and salt.
+    expect(issuePickupCode(policy, 0).hash.saltB64).not.toBe(issuePickupCode(policy, 0).hash.saltB64);
+  });
+
+  it('refuses a digit source that is not 0–9, naming the digit', () => {
+    expect(() => generatePickupCode(8, () => 10)).toThrow(/a digit must be an integer 0\.\.9, got 10/);
+    expect(() => generatePickupCode(8, () => 1.5)).toThrow(/got 1\.5/);
   });
 });

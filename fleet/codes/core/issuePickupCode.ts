@@ -17,6 +17,17 @@ export interface PickupCodePolicy {
   maxFailedAttempts: number;
   /** scrypt cost; production uses STRONG_SCRYPT_PARAMS, the simulator CHEAP_SCRYPT_PARAMS. */
   hashParams: ScryptParams;
+  /**
+   * Where code digits and salts come from instead of the CSPRNG: the simulator's seeded source, so the same seed
+   * gives the same codes and a day can be replayed exactly. Never set in production (default: node:crypto).
+   */
+  random?: PickupCodeRandom;
+}
+
+/** A source of code digits (0–9) and salts, for simulations that must replay exactly. */
+export interface PickupCodeRandom {
+  digit(): number;
+  salt(bytes: number): Buffer;
 }
 
 export const DEFAULT_PICKUP_CODE_POLICY: Readonly<PickupCodePolicy> = Object.freeze({
@@ -33,8 +44,16 @@ export interface IssuedPickupCode {
   expiresAtMs: number;
 }
 
-/** Draws a pickup code from the CSPRNG and hashes it with a fresh salt; the code expires `ttlMs` after `nowMs`. */
+/**
+ * Draws a pickup code from the CSPRNG (or `policy.random`) and hashes it with a fresh salt; the code expires `ttlMs`
+ * after `nowMs`.
+ */
 export function issuePickupCode(policy: PickupCodePolicy, nowMs: number): IssuedPickupCode {
-  const code = generatePickupCode(policy.length);
-  return { code, hash: hashPickupCode(code, policy.hashParams), expiresAtMs: nowMs + policy.ttlMs };
+  const r = policy.random;
+  const code = r === undefined ? generatePickupCode(policy.length) : generatePickupCode(policy.length, () => r.digit());
+  const hash = r === undefined ? hashPickupCode(code, policy.hashParams) : hashPickupCode(code, policy.hashParams, r.salt(SALT_BYTES));
+  return { code, hash, expiresAtMs: nowMs + policy.ttlMs };
 }
+
+/** Salt length for codes from `policy.random` (as the CSPRNG path's). */
+const SALT_BYTES = 16;
