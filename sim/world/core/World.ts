@@ -6,8 +6,8 @@
  * Robots simulated in another World (a shard's neighbours) can be held as remote bodies the caller places.
  */
 import { Random } from '../../../common/core/Random.ts';
-import type { Circle } from '../../../maps/core/types.ts';
-import { footprintCircleGap, footprintGap, footprintHitsObstacles } from './Footprint.ts';
+import type { Circle, Pose2 } from '../../../maps/core/types.ts';
+import { footprintCircleGap, footprintGap, footprintHitsObstacles, type Footprint, type FootprintCover } from './Footprint.ts';
 import type { LidarScan } from './Lidar2D.ts';
 import { RobotBody, type RobotBodyOptions } from './RobotBody.ts';
 import { RemoteBody, type RemoteBodyOptions } from './RemoteBody.ts';
@@ -175,21 +175,13 @@ export class World {
       }
       for (let j = i + 1; j < robots.length; j++) {
         const o = robots[j]!;
-        const lim = reach + o.cover.circumscribedM;
-        const dx = o.truth.x - pose.x;
-        const dy = o.truth.y - pose.y;
-        if (dx * dx + dy * dy > lim * lim) continue;
-        const gap = footprintGap(pose, r.footprint, o.truth, o.footprint);
-        this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
+        const gap = robotGap(pose, r.footprint, reach, o);
+        if (gap !== undefined) this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
       }
       for (const o of this.#remotes) {
-        const lim = reach + o.cover.circumscribedM;
-        const dx = o.truth.x - pose.x;
-        const dy = o.truth.y - pose.y;
-        if (dx * dx + dy * dy > lim * lim) continue;
-        const gap = footprintGap(pose, r.footprint, o.truth, o.footprint);
+        const gap = robotGap(pose, r.footprint, reach, o);
         // The pair counts in one World only (the remote body's own World holds `r` as its remote).
-        if (gap <= this.nearMissM && o.countsContactWith(r.id)) this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
+        if (gap !== undefined && gap <= this.nearMissM && o.countsContactWith(r.id)) this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
       }
     }
     this.#nextContact = this.#inContact;
@@ -222,4 +214,13 @@ export class World {
   #event(e: ContactEvent): void {
     if (this.events.length < MAX_EVENTS) this.events.push(e);
   }
+}
+
+/** Gap between a robot at `pose` and robot `o` (local or remote), or undefined when `o` is beyond `reach` of it. */
+function robotGap(pose: Pose2, footprint: Footprint, reach: number, o: { truth: Pose2; footprint: Footprint; cover: FootprintCover }): number | undefined {
+  const lim = reach + o.cover.circumscribedM;
+  const dx = o.truth.x - pose.x;
+  const dy = o.truth.y - pose.y;
+  if (dx * dx + dy * dy > lim * lim) return undefined;
+  return footprintGap(pose, footprint, o.truth, o.footprint);
 }
