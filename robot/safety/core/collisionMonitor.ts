@@ -241,7 +241,7 @@ export function checkCollision(
   let scale = 1;
   let action: CollisionAction = 'pass';
   if (stopPts >= p.minPoints) {
-    if (!moving || !movesAway(scan, v, w, p)) return halt(o, 'obstacle', scan.stampS);
+    if (!moving || !movesAway(scan, v, w, p, sxMin, sxMax, syMin, syMax)) return halt(o, 'obstacle', scan.stampS);
     scale = p.slowdownRatio;
     action = 'escape';
   } else if (slowPts >= p.minPoints) {
@@ -274,16 +274,17 @@ const ESCAPE_GAIN_M = 1e-4;
  * stop zone: the signed distance from each point there to the footprint rectangle (negative inside) must not
  * shrink, and grow for some (a point level with the side of a robot backing out of a corner contact keeps its
  * distance). Exact for the probe step; a command that parts the robot from a neighbour passes, one that sweeps a
- * corner towards it or slides along it does not. Runs only while something is in the stop zone.
+ * corner towards it or slides along it does not. Runs only while something is in the stop zone (`sx…`/`sy…`: its
+ * bounds in the robot frame, as checkCollision has them).
  */
-function movesAway(scan: StampedScan, v: number, w: number, p: Readonly<CollisionMonitorParams>): boolean {
+function movesAway(
+  scan: StampedScan, v: number, w: number, p: Readonly<CollisionMonitorParams>, sxMin: number, sxMax: number, syMin: number, syMax: number,
+): boolean {
   const t = ESCAPE_PROBE / Math.max(Math.abs(v), Math.abs(w));
   const th = w * t;
   const x = Math.abs(w) < 1e-9 ? v * t : (v / w) * Math.sin(th);
   const y = Math.abs(w) < 1e-9 ? 0 : (v / w) * (1 - Math.cos(th));
   const c = Math.cos(th), sn = Math.sin(th);
-  const sxMin = -p.footprintRearM - p.stopMarginM, sxMax = p.footprintFrontM + p.stopMarginM;
-  const syMin = -p.footprintRightM - p.stopMarginM, syMax = p.footprintLeftM + p.stopMarginM;
   const n = scan.ranges.length;
   let gains = false;
   for (let i = 0; i < n; i++) {
