@@ -3,6 +3,7 @@
 // `controller/replan`, and when. No planner listens, so no request is ever answered.
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/index.ts';
+import { castScanBruteForce } from '../localization/core/syntheticWorld.ts';
 import { InProcessBus, type ParameterValue } from '../ros/index.ts';
 import { ControllerNode } from './ControllerNode.ts';
 import { createPoseEstimate, createPoseWithCovarianceMsg, toLaserScan, toPath, toPoseWithCovariance } from './convert.ts';
@@ -71,5 +72,42 @@ describe('ControllerNode re-plan requests', () => {
     const bus = new InProcessBus(clock);
     const controller = new ControllerNode(bus.createNode('controller', { namespace: '/R1', parameterOverrides: { replan_timeout_s: 0 } }));
     expect(controller.lifecycle.startUp().ok).toBe(false);
+  });
+
+  it('beside a wall, leaves it on a forward arc where it would turn on the spot (and swing its rear corner into it)', () => {
+    // Issue #5, ZJU's narrow passage: the path starts across the robot's heading (a stub from where it stands to the
+    // footway), the pure pursuit turned on the spot, and with a wall 5 cm from the side the safety node refused it.
+    const clock = new VirtualClock(T0);
+    const bus = new InProcessBus(clock);
+    const controller = new ControllerNode(bus.createNode('controller', { namespace: '/R1' }));
+    expect(controller.lifecycle.startUp().ok).toBe(true);
+    const driver = bus.createNode('driver', { namespace: '/R1' });
+    const cmds: Array<{ v: number; w: number }> = [];
+    driver.createSubscription('geometry_msgs/msg/Twist', TOPICS.cmdVelNav, (m) => cmds.push({ v: m.linear.x, w: m.angular.z }));
+    const posePub = driver.createPublisher('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose);
+    const scanPub = driver.createPublisher('sensor_msgs/msg/LaserScan', TOPICS.scan);
+    const pathPub = driver.createPublisher('nav_msgs/msg/Path', TOPICS.plan);
+    const est = createPoseEstimate();
+    const poseMsg = createPoseWithCovarianceMsg('map');
+    const beams = 180;
+    const scan = { ranges: new Float32Array(beams), angleMinRad: -Math.PI, angleIncrementRad: (2 * Math.PI) / beams, rangeMinM: 0.05, rangeMaxM: 10 };
+    // Heading east at the origin, a wall along its right side 5 cm away; the path goes north (a left turn).
+    castScanBruteForce([{ ax: -5, ay: -0.35, bx: 5, by: -0.35 }], [], est.pose, scan.angleMinRad, scan.angleIncrementRad, scan.rangeMaxM, scan.ranges);
+    clock.setInterval(100, () => {
+      est.timeMs = clock.now();
+      posePub.publish(toPoseWithCovariance(est, poseMsg));
+      scanPub.publish(toLaserScan(scan, clock.now(), 'base_link', 0.1));
+    });
+    clock.runFor(100);
+    pathPub.publish(toPath([{ x: 0, y: 0 }, { x: 0, y: 100 }], T0, 'map'));
+    clock.runFor(1000);
+    const last = cmds[cmds.length - 1]!;
+    expect(controller.status).toBe('tracking');
+    expect(last.v).toBeGreaterThan(0);
+    expect(last.w).toBeGreaterThan(0);
+    // The rear-right corner swings out by √((R + b)² + r²) − (R + b) on an arc of radius R: no more than the gap.
+    const a = last.v / last.w + 0.3;
+    expect(Math.hypot(a, 0.4) - a).toBeLessThanOrEqual(0.05 + 1e-3);
+    expect(controller.metrics.turnsBeside).toBeGreaterThan(0);
   });
 });

@@ -16,7 +16,11 @@ import {
   createPurePursuitOutput,
   createPurePursuitState,
   createTrackedPath,
+  createSideGaps,
   defaultAvoidanceParams,
+  defaultTurnBesideParams,
+  limitTurnBeside,
+  measureSideGaps,
   defaultPoseCorrectionParams,
   defaultPurePursuitParams,
   poseCorrectionBetween,
@@ -34,6 +38,7 @@ import {
   type PurePursuitParams,
   type PurePursuitState,
   type TrackedPath,
+  type TurnBesideParams,
 } from '../controller/core/index.ts';
 import type { LaserScanData } from '../localization/core/index.ts';
 import type { Pose2 } from '../../maps/core/types.ts';
@@ -66,6 +71,23 @@ export const controllerParams = defineParams({
   robotHalfWidthM: { name: 'robot_half_width_m', type: 'double', default: 0.3, unit: 'm', description: 'Half the robot width', validate: inRange.positive },
   passingClearanceM: { name: 'passing_clearance_m', type: 'double', default: 0.25, unit: 'm', description: 'Side gap kept when passing an obstacle', validate: inRange.positive },
   passingSpeedMps: { name: 'passing_speed_mps', type: 'double', default: 0.8, unit: 'm/s', description: 'Speed cap while passing', validate: inRange.positive },
+  robotFrontM: {
+    name: 'robot_front_m', type: 'double', default: defaultTurnBesideParams.robotFrontM, unit: 'm', description: 'Robot origin to its front edge',
+    validate: inRange.positive,
+  },
+  robotRearM: {
+    name: 'robot_rear_m', type: 'double', default: defaultTurnBesideParams.robotRearM, unit: 'm',
+    description: 'Robot origin to its rear edge (a turn swings the rear corner out)', validate: inRange.positive,
+  },
+  turnBesideMinGapM: {
+    name: 'turn_beside.min_gap_m', type: 'double', default: defaultTurnBesideParams.minGapM, unit: 'm',
+    description: 'A turn that would swing the rear corner nearer than this to something beside the robot (a wall it stands along) is widened to a forward arc that does not',
+    validate: inRange.nonNegative,
+  },
+  turnBesideCreepSpeedMps: {
+    name: 'turn_beside.creep_speed_mps', type: 'double', default: defaultTurnBesideParams.creepSpeedMps, unit: 'm/s',
+    description: 'Speed of the forward arc that replaces a turn on the spot beside a wall', validate: inRange.positive,
+  },
   blockedTimeoutS: { name: 'blocked_timeout_s', type: 'double', default: 20, unit: 's', description: 'Blocked this long asks for a re-plan', validate: inRange.positive },
   replanTimeoutS: {
     name: 'replan_timeout_s', type: 'double', default: 10, unit: 's',
@@ -144,13 +166,15 @@ export interface ControllerMetrics {
   blockedTicks: number;
   /** Times the stall watchdog fired (no progress for stall_timeout_s). */
   stalls: number;
+  /** Ticks whose turn was widened to keep the swinging rear corner off something beside the robot. */
+  turnsBeside: number;
 }
 
 export class ControllerNode {
   readonly lifecycle: LifecycleNode;
   readonly metrics: ControllerMetrics = {
     ticks: 0, crossTrackSumSq: 0, crossTrackSamples: 0, crossTrackMaxM: 0, estimateCrossTrackSumSq: 0, arrivals: 0,
-    replanRequests: 0, replanRepeats: 0, blockedTicks: 0, stalls: 0,
+    replanRequests: 0, replanRepeats: 0, blockedTicks: 0, stalls: 0, turnsBeside: 0,
   };
   readonly #node: RosNode;
   #params: ParamsHandle<typeof controllerParams> | undefined;
@@ -182,6 +206,8 @@ export class ControllerNode {
   #state: PurePursuitState = createPurePursuitState();
   #avoid: AvoidanceState = createAvoidanceState();
   #bp: BackUpParams = { ...defaultBackUpParams };
+  #tb: TurnBesideParams = { ...defaultTurnBesideParams };
+  readonly #gaps = createSideGaps();
   readonly #backUp: BackUpState = createBackUpState();
   readonly #out = createPurePursuitOutput();
   #moving = false;
@@ -287,6 +313,14 @@ export class ControllerNode {
       blockedTimeoutS: p.blockedTimeoutS,
     };
     this.#bp = { ...defaultBackUpParams, distanceM: p.backUpDistanceM, speedMps: p.backUpSpeedMps };
+    this.#tb = {
+      ...defaultTurnBesideParams,
+      robotHalfWidthM: p.robotHalfWidthM,
+      robotFrontM: p.robotFrontM,
+      robotRearM: p.robotRearM,
+      minGapM: p.turnBesideMinGapM,
+      creepSpeedMps: p.turnBesideCreepSpeedMps,
+    };
     this.#pc = {
       timeConstantS: p.smoothingTimeConstantS,
       maxRateMps: p.smoothingMaxRateMps,
@@ -361,7 +395,8 @@ export class ControllerNode {
       if (this.#askFreshPath(pose, 'stalled')) return;
     }
     const avoid = this.#avoid;
-    if (now - this.#scanMs <= p.scanTimeoutS * 1000) {
+    const scanFresh = now - this.#scanMs <= p.scanTimeoutS * 1000;
+    if (scanFresh) {
       updateAvoidance(path, this.#state.segmentIndex, pose, this.#scan, dtS, avoid, this.#ap);
     } else {
       avoid.nearestObstacleM = Number.POSITIVE_INFINITY;
@@ -417,6 +452,11 @@ export class ControllerNode {
     }
     if (avoid.status === 'blocked') this.metrics.blockedTicks++;
     if (this.#stalled(out.progressM, out.remainingM, now, p, pose)) return;
+    // A turn beside a wall that would swing the rear corner into it (the safety node would refuse it for ever): a
+    // forward arc that keeps it off instead.
+    if (scanFresh && out.angularRps !== 0 && limitTurnBeside(out, measureSideGaps(this.#scan, this.#tb, this.#gaps), this.#tb, Math.min(avoid.speedLimitMps, this.#speedLimitMps))) {
+      this.metrics.turnsBeside++;
+    }
     this.#cmdPub!.publish(toTwist(out, this.#cmd));
     this.#moving = true;
     this.#report(avoid.status === 'blocked' ? 'blocked' : avoid.status === 'avoiding' ? 'avoiding' : 'tracking');

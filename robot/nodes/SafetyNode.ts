@@ -35,6 +35,15 @@ export const safetyParams = defineParams({
   minPoints: { name: 'min_points', type: 'integer', default: 2, unit: '', description: 'Scan points a zone needs before it acts', validate: inRange.positive },
   approachHorizonS: { name: 'approach_horizon_s', type: 'double', default: 1.5, unit: 's', description: 'Keep the stop zone this far in time from any obstacle', validate: inRange.positive },
   maxScanAgeS: { name: 'max_scan_age_s', type: 'double', default: 0.3, unit: 's', description: 'An older scan stops the robot', validate: inRange.positive },
+  alongsideGapM: {
+    name: 'alongside.gap_m', type: 'double', default: defaultCollisionMonitorParams.alongsideGapM, unit: 'm',
+    description: 'With only things beside the robot in the stop zone (a wall along its side), a command passes that keeps the sides this far from them (front and rear keep the stop zone); at most stop_zone_m',
+    validate: inRange.nonNegative,
+  },
+  alongsideMaxSpeedMps: {
+    name: 'alongside.max_speed_mps', type: 'double', default: defaultCollisionMonitorParams.alongsideMaxSpeedMps, unit: 'm/s',
+    description: 'Speed cap of such a command (0: none pass, anything in the stop zone stops the robot)', validate: inRange.nonNegative,
+  },
   cmdTimeoutS: { name: 'cmd_timeout_s', type: 'double', default: 0.5, unit: 's', description: 'No command for this long stops the motors', validate: inRange.positive },
 });
 
@@ -46,7 +55,7 @@ export interface SafetyCounters {
 
 export class SafetyNode {
   readonly lifecycle: LifecycleNode;
-  readonly counters: SafetyCounters = { commands: 0, byAction: { pass: 0, slowdown: 0, approach: 0, escape: 0, stop: 0 }, watchdogStops: 0 };
+  readonly counters: SafetyCounters = { commands: 0, byAction: { pass: 0, slowdown: 0, approach: 0, escape: 0, alongside: 0, stop: 0 }, watchdogStops: 0 };
   readonly #node: RosNode;
   #params: ParamsHandle<typeof safetyParams> | undefined;
   #mp: CollisionMonitorParams = { ...defaultCollisionMonitorParams };
@@ -89,7 +98,8 @@ export class SafetyNode {
   #configure(): void {
     const node = this.#node;
     this.#params = declareParams(node, safetyParams, {
-      check: (v) => (v.slowdownZoneM >= v.stopZoneM ? undefined : 'slowdown_zone_m must be ≥ stop_zone_m'),
+      check: (v) => (v.slowdownZoneM < v.stopZoneM ? 'slowdown_zone_m must be ≥ stop_zone_m'
+        : v.alongsideGapM > v.stopZoneM ? `alongside.gap_m (${v.alongsideGapM}) must be ≤ stop_zone_m (${v.stopZoneM})` : undefined),
     });
     this.#apply(this.#params.values);
     this.#params.onChange((v) => this.#apply(v));
@@ -118,6 +128,8 @@ export class SafetyNode {
       minPoints: v.minPoints,
       approachHorizonS: v.approachHorizonS,
       maxScanAgeS: v.maxScanAgeS,
+      alongsideGapM: v.alongsideGapM,
+      alongsideMaxSpeedMps: v.alongsideMaxSpeedMps,
     };
   }
 

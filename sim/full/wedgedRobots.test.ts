@@ -82,4 +82,69 @@ describe('a robot wedged beside another', () => {
     expect(fleet.robots.some((r) => r.stack.safety!.counters.byAction.escape > 0)).toBe(true);
     await fleet.stop();
   }, 120_000);
+
+  it('a robot along a wall inside its stop zone drives on through a narrow passage (the safety node lets it keep clear alongside, the controller leaves the wall on an arc)', async () => {
+    // The 60-robot day (issue #5): R35, R21 and R25 stood 15–21 h in ZJU's narrow passage along y ≈ −216, where a
+    // building is under a metre from the footway's centre line (edge 61), each with its side inside the stop zone of
+    // the wall. Driving on along it was refused (not away from it), every turn too (the rear corner swings into it),
+    // and the controller turned on the spot or stood blocked. Here one robot, its side 5 cm from that wall, heading
+    // along the footway, sent through the passage to the edge's east end.
+    const g = campus.graph;
+    const snap = campus.edgeIndex.nearest(-140, -216)!;
+    const lo = g.geomOffset[snap.edge]!, hi = g.geomOffset[snap.edge + 1]! - 1;
+    const k = lo + snap.segment;
+    const dir = Math.atan2(g.geomY[k + 1]! - g.geomY[k]!, g.geomX[k + 1]! - g.geomX[k]!);
+    const goal = { x: g.geomX[hi]!, y: g.geomY[hi]! };
+    // The wall: the nearest side of an obstacle ring to the footway there, on its left heading east.
+    let wall: { ax: number; ay: number; bx: number; by: number; d: number } | undefined;
+    for (const ring of campus.obstaclePolygons) {
+      for (let i = 0; i + 1 < ring.length; i++) {
+        const a = ring[i]!, b = ring[i + 1]!;
+        const len = Math.hypot(b.x - a.x, b.y - a.y);
+        const t = Math.max(0, Math.min(len, ((snap.x - a.x) * (b.x - a.x) + (snap.y - a.y) * (b.y - a.y)) / len));
+        const d = Math.hypot(a.x + ((b.x - a.x) * t) / len - snap.x, a.y + ((b.y - a.y) * t) / len - snap.y);
+        if (wall === undefined || d < wall.d) wall = { ax: a.x, ay: a.y, bx: b.x, by: b.y, d };
+      }
+    }
+    expect(wall!.d).toBeLessThan(1);
+    const { ax, ay, bx, by } = wall!;
+    const len = Math.hypot(bx - ax, by - ay);
+    // Unit normal from the wall towards the footway, and the point of the wall level with the start.
+    let nx = (by - ay) / len, ny = -(bx - ax) / len;
+    if ((snap.x - ax) * nx + (snap.y - ay) * ny < 0) [nx, ny] = [-nx, -ny];
+    const u = ((-145 - ax) * (bx - ax) + (-216 - ay) * (by - ay)) / len;
+    const on = { x: ax + ((bx - ax) * u) / len, y: ay + ((by - ay) * u) / len };
+    const start = { x: on.x + nx * 0.35, y: on.y + ny * 0.35 }; // half width 0.3 m + 5 cm
+    const sideGap = (p: { x: number; y: number }) => (p.x - ax) * nx + (p.y - ay) * ny - 0.3;
+    expect(sideGap(start)).toBeCloseTo(0.05, 6);
+
+    const run = async (params: ParamsFile) => {
+      const clock = new VirtualClock(10 * H);
+      const fleet = await createFullFidelityFleet({
+        campus, clock, seed: 7, serials: ['R35'], manufacturer: 'CampusSim', compartments: 6, loadPerParcelS: 5, takeParcelS: 10,
+        docks: [], pedestrians: false, params, startOf: () => ({ ...start, theta: dir }),
+      });
+      const robot = fleet.robot('R35')!;
+      robot.runner.dispatch({
+        type: 'order',
+        order: orderThrough('pass-1', [{ id: 'from', ...start }, { id: 'to', ...goal }], { manufacturer: 'CampusSim', serialNumber: 'R35' }, { mapId: campus.mapId }),
+      });
+      clock.runFor(180_000);
+      const p = robot.body.pose;
+      const out = {
+        movedM: Math.hypot(p.x - start.x, p.y - start.y), toGoalM: Math.hypot(p.x - goal.x, p.y - goal.y), collisions: robot.contacts.collisions,
+        alongside: robot.stack.safety!.counters.byAction.alongside, turnsBeside: robot.stack.controller!.metrics.turnsBeside,
+      };
+      await fleet.stop();
+      return out;
+    };
+    // Before (the safety node's rule off): 0 m in 180 s, as on the day.
+    const stuck = await run({ safety: { 'alongside.max_speed_mps': 0 } });
+    expect(stuck.movedM).toBeLessThan(0.5);
+    const freed = await run({});
+    expect(freed.toGoalM).toBeLessThan(2);
+    expect(freed.collisions).toBe(0);
+    expect(freed.alongside).toBeGreaterThan(0);
+    expect(freed.turnsBeside).toBeGreaterThan(0);
+  }, 120_000);
 });

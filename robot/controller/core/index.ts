@@ -35,3 +35,5 @@ export {
 export type { PoseCorrection, PoseCorrectionParams } from './poseCorrection.ts';
 export { backUpHoldS, backUpSpeed, createBackUpState, defaultBackUpParams, startBackUp } from './backUp.ts';
 export type { BackUpParams, BackUpState } from './backUp.ts';
+export { createSideGaps, defaultTurnBesideParams, limitTurnBeside, measureSideGaps, validateTurnBesideParams } from './turnBeside.ts';
+export type { SideGaps, TurnBesideParams } from './turnBeside.ts';

@@ -125,6 +125,21 @@ describe('local avoidance', () => {
     expect(updateAvoidance(short, 0, pose, scan, 0.1, createAvoidanceState(), defaultAvoidanceParams).status).toBe('clear');
   });
 
+  it('is not blocked by a wall beside a robot standing across the stub of a re-plan, with the footway along it free', () => {
+    // Issue #5, ZJU's narrow passage: a building 0.85 m from the centre line, the robot's side 5 cm from it, heading
+    // along the footway; the re-plan's path starts with a stub from where it stands to the centre line. Seen from
+    // that stub, the whole wall lay "behind" the robot and blocked every offset.
+    const path = createTrackedPath([{ x: 0, y: 0.5 }, { x: 0, y: 0 }, { x: 20, y: 0 }]);
+    const ranges = new Float32Array(BEAMS);
+    const scan = { ranges, angleMinRad: -Math.PI, angleIncrementRad: (2 * Math.PI) / BEAMS, rangeMinM: 0.05, rangeMaxM: 10 };
+    const pose = { x: 0, y: 0.5, theta: 0 };
+    castScanBruteForce([{ ax: -20, ay: 0.85, bx: 20, by: 0.85 }], [], pose, scan.angleMinRad, scan.angleIncrementRad, 10, ranges);
+    const state = updateAvoidance(path, 0, pose, scan, 0.1, createAvoidanceState(), defaultAvoidanceParams);
+    expect(state.status).toBe('clear');
+    expect(state.targetOffsetM).toBe(0);
+    expect(state.speedLimitMps).toBe(Infinity);
+  });
+
   it('clears the blocked counter when the way opens again', () => {
     const path = createTrackedPath([{ x: 0, y: 0 }, { x: 30, y: 0 }]);
     const ranges = new Float32Array(BEAMS);

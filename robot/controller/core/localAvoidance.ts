@@ -143,7 +143,13 @@ export function updateAvoidance(
   // The robot's arc length, and the range of segments the window covers.
   let seg = Math.max(0, Math.min(fromSegment, count - 2));
   const sRobot = projectS(path, pose.x, pose.y, seg);
-  while (seg > 0 && cumM[seg]! > sRobot - p.lookBehindM) seg--;
+  // Points behind the robot's centre count so that its rear clears them, which holds for a robot heading along the
+  // path. One standing across it has no rear on the path: on the stub a re-plan draws from where it stands to the
+  // footway, a wall it stands along (a building under a metre from the centre line, issue #5) lay all along that stub's
+  // "behind" and blocked every offset, so the robot stood blocked with the way along the footway free.
+  const headingAlong = alongPath(path, sRobot, seg, Math.cos(pose.theta), Math.sin(pose.theta)) >= ALIGNED_COS;
+  const lookBehindM = headingAlong ? p.lookBehindM : 0;
+  while (seg > 0 && cumM[seg]! > sRobot - lookBehindM) seg--;
   let segEnd = seg;
   while (segEnd < count - 2 && cumM[segEnd + 1]! < sRobot + p.lookAheadM) segEnd++;
   // The direction the path arrives at its end in: the last segment longer than END_SEGMENT_MIN_M (a path may end in a
@@ -210,7 +216,7 @@ export function updateAvoidance(
       continue;
     }
     const along = bestS - sRobot;
-    if (along < -p.lookBehindM || along > p.lookAheadM || Math.abs(bestLat) > corridor) continue;
+    if (along < -lookBehindM || along > p.lookAheadM || Math.abs(bestLat) > corridor) continue;
     if (Math.abs(bestLat) <= p.pathHalfWidthM) {
       const dist = Math.hypot(wx - pose.x, wy - pose.y);
       if (dist < nearest) nearest = dist;
@@ -261,6 +267,23 @@ export function updateAvoidance(
   const diff = state.targetOffsetM - state.lateralOffsetM;
   state.lateralOffsetM += Math.abs(diff) <= stepM ? diff : diff > 0 ? stepM : -stepM;
   return state;
+}
+
+/** Heading within 45° of the path's direction counts as along it (look-behind applies). */
+const ALIGNED_COS = Math.SQRT1_2;
+
+/**
+ * Cosine between the heading (cos, sin) and the path's direction at arc length `sM` (the segment holding it, searched
+ * from `seg`; a degenerate path counts as aligned).
+ */
+function alongPath(path: TrackedPath, sM: number, seg: number, hc: number, hs: number): number {
+  const { xy, cumM, count } = path;
+  let k = seg;
+  while (k > 0 && cumM[k]! > sM) k--;
+  while (k < count - 2 && (cumM[k + 1]! <= sM || cumM[k + 1]! - cumM[k]! <= 0)) k++;
+  const len = cumM[k + 1]! - cumM[k]!;
+  if (!(len > 0)) return 1;
+  return ((xy[2 * k + 2]! - xy[2 * k]!) * hc + (xy[2 * k + 3]! - xy[2 * k + 1]!) * hs) / len;
 }
 
 /** Arc length of the robot's projection, searching a few segments either side of `seg`. */

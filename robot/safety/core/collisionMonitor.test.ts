@@ -55,17 +55,55 @@ describe('checkCollision', () => {
     const rear = scanOf([behind]);
     expect(checkCollision(rear, 10, 0.4, 0, P, createCheckedCommand()).action).toBe('escape');
     expect(checkCollision(rear, 10, -0.4, 0, P, createCheckedCommand()).action).toBe('stop');
-    // Beside the left side, near the front: turning right swings that side away from it; turning left into it,
-    // driving on (sliding along it) and standing are stops.
+    // Beside the left side, near the front: turning right swings that side away from it; turning left into it and
+    // standing are stops. Driving on, sliding along it 7 cm away, is not an escape: it passes as `alongside`.
     const side = scanOf([{ x: 0.3, y: 0.42, radiusM: 0.05 }]);
     expect(checkCollision(side, 10, 0, -0.5, P, createCheckedCommand()).action).toBe('escape');
     expect(checkCollision(side, 10, 0, 0.5, P, createCheckedCommand()).action).toBe('stop');
-    expect(checkCollision(side, 10, 0.3, 0, P, createCheckedCommand()).action).toBe('stop');
+    expect(checkCollision(side, 10, 0.3, 0, P, createCheckedCommand()).action).toBe('alongside');
     expect(checkCollision(side, 10, 0, 0, P, createCheckedCommand()).action).toBe('stop');
     // Boxed in front and behind: no way out.
     const boxed = scanOf([ahead, behind]);
     expect(checkCollision(boxed, 10, 0.2, 0, P, createCheckedCommand()).action).toBe('stop');
     expect(checkCollision(boxed, 10, -0.2, 0, P, createCheckedCommand()).action).toBe('stop');
+  });
+
+  it('lets a robot drive on along a wall beside it, inside the stop zone, but not into it nor into anything ahead (alongside)', () => {
+    // Issue #5: three robots stood 15–21 h in a narrow passage at ZJU, each with its side inside the stop zone of a
+    // building: driving on along it was refused (not away from it), and so was every turn (a corner swings into it).
+    const wall: Segment = { ax: -5, ay: 0.35, bx: 5, by: 0.35 }; // 5 cm from the left side
+    const scan = scanOf([], [wall]);
+    const on = checkCollision(scan, 10, 0.3, 0, P, createCheckedCommand());
+    expect(on.action).toBe('alongside');
+    expect(on.reason).toBe('none');
+    expect(on.stopPoints).toBeGreaterThanOrEqual(P.minPoints);
+    expect(on.linearMps).toBeCloseTo(Math.min(0.3 * P.slowdownRatio, P.alongsideMaxSpeedMps), 12);
+    // Fast commands are capped; reversing along it is the same.
+    expect(checkCollision(scan, 10, 1.5, 0, P, createCheckedCommand()).linearMps).toBeCloseTo(P.alongsideMaxSpeedMps, 12);
+    expect(checkCollision(scan, 10, -0.2, 0, P, createCheckedCommand()).action).toBe('alongside');
+    // A wide arc away from it: the rear-left corner swings out by √((R + b)² + r²) − (R + b), 2.7 mm at R = 30 m.
+    expect(checkCollision(scan, 10, 0.3, -0.01, P, createCheckedCommand()).action).toBe('alongside');
+    // Turning on the spot swings a corner 0.2 m out, into it; turning towards it or a tight arc away hits it.
+    expect(checkCollision(scan, 10, 0, -0.5, P, createCheckedCommand()).action).toBe('stop');
+    expect(checkCollision(scan, 10, 0.3, -1.5, P, createCheckedCommand()).reason).toBe('imminent');
+    expect(checkCollision(scan, 10, 0.3, 1.0, P, createCheckedCommand()).reason).toBe('imminent');
+    // A gentle turn towards it is slowed so as to reach the narrowed zone no sooner than a horizon away (approach).
+    const toward = checkCollision(scan, 10, 0.3, 0.3, P, createCheckedCommand());
+    expect(toward.timeToCollisionS).toBeLessThan(P.approachHorizonS);
+    expect(toward.linearMps).toBeLessThan(on.linearMps / 2);
+    // Standing still is a stop, as before.
+    expect(checkCollision(scan, 10, 0, 0, P, createCheckedCommand()).reason).toBe('obstacle');
+    // Something ahead in the stop zone besides the wall: a stop; farther ahead on the arc: slowed for it as ever.
+    const ahead = scanOf([{ x: 0.55, y: 0, radiusM: 0.1 }], [wall]);
+    expect(checkCollision(ahead, 10, 0.3, 0, P, createCheckedCommand()).reason).toBe('obstacle');
+    const later = checkCollision(scanOf([{ x: 0.63, y: 0, radiusM: 0.1 }], [wall]), 10, 1.5, 0, P, createCheckedCommand());
+    expect(later.reason).toBe('imminent');
+    const far = checkCollision(scanOf([{ x: 2.5, y: 0, radiusM: 0.1 }], [wall]), 10, 1.5, 0, P, createCheckedCommand());
+    expect(far.action).toBe('alongside');
+    expect(far.timeToCollisionS).toBeLessThan(Infinity);
+    // Closer than alongsideGapM: a stop; and the rule switched off (max speed 0): a stop.
+    expect(checkCollision(scanOf([], [{ ax: -5, ay: 0.305, bx: 5, by: 0.305 }]), 10, 0.3, 0, P, createCheckedCommand()).reason).toBe('obstacle');
+    expect(checkCollision(scan, 10, 0.3, 0, { ...P, alongsideMaxSpeedMps: 0 }, createCheckedCommand()).reason).toBe('obstacle');
   });
 
   it('slows down for an obstacle beside the robot in the slow-down zone', () => {
@@ -143,8 +181,37 @@ describe('checkCollision', () => {
     expect(xM + P.footprintFrontM).toBeGreaterThan(wallX - 1);
   });
 
+  it('in closed loop, a robot along a wall steering into it stops short of it (alongside keeps alongsideGapM)', () => {
+    // The robot's side starts 5 cm from a wall on its left and steers left into it at 0.3 rad/s per m/s.
+    let x = 0, y = 0, th = 0, tS = 0, travelled = 0;
+    const out = createCheckedCommand();
+    let minGap = Infinity;
+    for (let k = 0; k < 300; k++) {
+      tS += 0.1;
+      // The wall y = 0.35 in the robot frame: rotate and shift it.
+      const c = Math.cos(th), s = Math.sin(th);
+      const toRobot = (wx: number, wy: number) => ({ x: c * (wx - x) + s * (wy - y), y: -s * (wx - x) + c * (wy - y) });
+      const a = toRobot(-10, 0.35), b = toRobot(20, 0.35);
+      checkCollision(scanOf([], [{ ax: a.x, ay: a.y, bx: b.x, by: b.y }], tS), tS, 0.3, 0.3, P, out);
+      const v = out.linearMps, w = out.angularRps;
+      x += v * 0.1 * Math.cos(th + 0.05 * w);
+      y += v * 0.1 * Math.sin(th + 0.05 * w);
+      th += w * 0.1;
+      travelled += Math.abs(v) * 0.1;
+      // Nearest corner of the footprint to the wall (the front-left one while turning left).
+      for (const [fx, fy] of [[P.footprintFrontM, P.footprintLeftM], [-P.footprintRearM, P.footprintLeftM]] as const) {
+        minGap = Math.min(minGap, 0.35 - (y + Math.sin(th) * fx + Math.cos(th) * fy));
+      }
+    }
+    expect(travelled).toBeGreaterThan(0.01);
+    expect(minGap).toBeGreaterThan(0);
+    expect(out.linearMps).toBeLessThan(0.01);
+  });
+
   it('validates its parameters: the slow-down zone must contain the stop zone', () => {
     expect(validateCollisionMonitorParams(P)).toEqual([]);
     expect(validateCollisionMonitorParams({ ...P, slowdownMarginM: 0.05 })[0]).toMatch(/slowdownMarginM/);
+    expect(validateCollisionMonitorParams({ ...P, alongsideGapM: 0.2 })[0]).toMatch(/alongsideGapM/);
+    expect(validateCollisionMonitorParams({ ...P, alongsideMaxSpeedMps: -1 })[0]).toMatch(/alongsideMaxSpeedMps/);
   });
 });

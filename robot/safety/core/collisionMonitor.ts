@@ -9,6 +9,12 @@
  * each in the other's zone, each refused even the reverse that would part them (issue #5: pairs of robots stood
  * 2–3.6 h, 0.6 m apart, in the 60-robot day).
  *
+ * A second one (`alongside`): with everything in the stop zone beside the robot (a wall along its side), a command
+ * that keeps the footprint `alongsideGapM` clear of it over the approach horizon, with the front and rear margins as
+ * they are, passes slowly. Driving parallel to a wall keeps a steady distance, neither towards it nor away, and a
+ * robot whose side had come within the stop margin of a building was refused every motion for hours (issue #5: three
+ * robots 15–21 h in a narrow passage at ZJU).
+ *
  * `checkCollision` is the only producer of `CheckedCommand`, the type the motor interface accepts, so nothing
  * reaches the motors that has not been through it. Zones are rectangles in the robot frame, so a point test is four
  * comparisons; points too far to matter on this tick are culled before the trajectory is projected.
@@ -38,6 +44,13 @@ export interface CollisionMonitorParams {
   approachStepS: number;
   /** A scan older than this stops the robot, s. */
   maxScanAgeS: number;
+  /**
+   * With only things beside the robot in the stop zone, a command passes (`alongside`) that keeps the footprint's
+   * sides this far from them over the horizon, m; the front and rear keep the whole stop margin.
+   */
+  alongsideGapM: number;
+  /** Speed cap of an `alongside` command, m/s (0: no such commands, everything in the stop zone stops the robot). */
+  alongsideMaxSpeedMps: number;
   /** LiDAR mounting in the robot frame: forward offset, m. */
   laserXM: number;
   /** LiDAR mounting in the robot frame: left offset, m. */
@@ -59,6 +72,8 @@ export const defaultCollisionMonitorParams: Readonly<CollisionMonitorParams> = O
   approachHorizonS: 1.5,
   approachStepS: 0.1,
   maxScanAgeS: 0.3,
+  alongsideGapM: 0.01,
+  alongsideMaxSpeedMps: 0.2,
   laserXM: 0,
   laserYM: 0,
   laserYawRad: 0,
@@ -83,14 +98,20 @@ export function validateCollisionMonitorParams(p: Readonly<CollisionMonitorParam
     problems.push(`need 0 < approachStepS (${p.approachStepS}) ≤ approachHorizonS (${p.approachHorizonS})`);
   }
   if (!(p.maxScanAgeS > 0)) problems.push(`maxScanAgeS must be > 0 (got ${p.maxScanAgeS})`);
+  if (!(p.alongsideGapM >= 0 && p.alongsideGapM <= p.stopMarginM)) {
+    problems.push(`alongsideGapM must be in [0, stopMarginM = ${p.stopMarginM}] (got ${p.alongsideGapM})`);
+  }
+  if (!(p.alongsideMaxSpeedMps >= 0)) problems.push(`alongsideMaxSpeedMps must be ≥ 0 (got ${p.alongsideMaxSpeedMps})`);
   return problems;
 }
 
 /**
  * What the monitor did to the command, mildest first; `escape`: something is in the stop zone, but the command moves
- * the footprint away from all of it (slowed down as in `slowdown`).
+ * the footprint away from all of it (slowed down as in `slowdown`); `alongside`: what is in the stop zone is all
+ * beside the robot, and the command keeps its sides `alongsideGapM` clear of it (slowed down, at most
+ * `alongsideMaxSpeedMps`).
  */
-export type CollisionAction = 'pass' | 'slowdown' | 'approach' | 'escape' | 'stop';
+export type CollisionAction = 'pass' | 'slowdown' | 'approach' | 'escape' | 'alongside' | 'stop';
 
 /** Why it stopped, when it did. */
 export type CollisionStopReason = 'none' | 'obstacle' | 'imminent' | 'stale-scan' | 'no-scan';
@@ -241,9 +262,18 @@ export function checkCollision(
   let scale = 1;
   let action: CollisionAction = 'pass';
   if (stopPts >= p.minPoints) {
-    if (!moving || !movesAway(scan, v, w, p, sxMin, sxMax, syMin, syMax)) return halt(o, 'obstacle', scan.stampS);
-    scale = p.slowdownRatio;
-    action = 'escape';
+    if (moving && movesAway(scan, v, w, p, sxMin, sxMax, syMin, syMax)) {
+      scale = p.slowdownRatio;
+      action = 'escape';
+    } else {
+      // Not away from it: only along it, if it is all beside the robot (the arc's check then against the narrowed zone).
+      const alongTtc = v !== 0 && p.alongsideMaxSpeedMps > 0 ? alongsideTtc(scan, v, w, p, steps, sxMin, sxMax, syMin, syMax) : Number.NaN;
+      if (Number.isNaN(alongTtc)) return halt(o, 'obstacle', scan.stampS);
+      ttc = alongTtc;
+      o.timeToCollisionS = ttc;
+      scale = Math.min(p.slowdownRatio, p.alongsideMaxSpeedMps / Math.abs(v));
+      action = 'alongside';
+    }
   } else if (slowPts >= p.minPoints) {
     scale = p.slowdownRatio;
     action = 'slowdown';
@@ -254,7 +284,7 @@ export function checkCollision(
     if (approachScale <= 0) return halt(o, 'imminent', scan.stampS);
     if (approachScale < scale) {
       scale = approachScale;
-      if (action !== 'escape') action = 'approach';
+      if (action !== 'escape' && action !== 'alongside') action = 'approach';
     }
   }
   o.linearMps = v * scale;
@@ -301,6 +331,77 @@ function movesAway(
   }
   // Sliding along something in the stop zone (no point farther) is what the zone is there to stop.
   return gains;
+}
+
+// The earliest entries into the narrowed zone, ascending (alongsideTtc); grown to minPoints on demand.
+let entries = new Float64Array(4);
+
+/**
+ * The `alongside` rule, run only while something is in the stop zone and the command does not move away from it.
+ * NaN when it does not apply: fewer than minPoints of what is in the stop zone lie beside the footprint on a side
+ * (the rest is ahead, behind or in it: what the zone stops for), or minPoints are already within `alongsideGapM` of
+ * a side. Otherwise the time at which, driving the command, minPoints points would be inside the stop zone narrowed
+ * on that side to `alongsideGapM` (Infinity: not within the horizon), for the approach rule; minPoints rather than
+ * one, since along a wall a few cm away the LiDAR's range noise puts a stray beam or two nearer every scan.
+ */
+function alongsideTtc(
+  scan: StampedScan, v: number, w: number, p: Readonly<CollisionMonitorParams>, steps: number,
+  sxMin: number, sxMax: number, syMin: number, syMax: number,
+): number {
+  const n = scan.ranges.length;
+  let left = 0, right = 0, across = 0;
+  for (let i = 0; i < n; i++) {
+    const r = scan.ranges[i]!;
+    if (!(r >= scan.rangeMinM && r < scan.rangeMaxM)) continue;
+    const px = p.laserXM + r * beamCos[i]!;
+    const py = p.laserYM + r * beamSin[i]!;
+    if (!(px >= sxMin && px <= sxMax && py >= syMin && py <= syMax)) continue;
+    if (py > p.footprintLeftM) left++;
+    else if (py < -p.footprintRightM) right++;
+    else across++;
+  }
+  if (across >= p.minPoints || (left < p.minPoints && right < p.minPoints)) return Number.NaN;
+  const gyMax = left >= p.minPoints ? p.footprintLeftM + p.alongsideGapM : syMax;
+  const gyMin = right >= p.minPoints ? -p.footprintRightM - p.alongsideGapM : syMin;
+  projectArc(v, w, steps, p.approachStepS);
+  const reach = Math.hypot(Math.max(sxMax, -sxMin), Math.max(syMax, -syMin)) + Math.abs(v) * p.approachHorizonS;
+  const reach2 = reach * reach;
+  if (entries.length < p.minPoints) entries = new Float64Array(p.minPoints);
+  entries.fill(Number.POSITIVE_INFINITY, 0, p.minPoints);
+  let inside = 0;
+  for (let i = 0; i < n; i++) {
+    const r = scan.ranges[i]!;
+    if (!(r >= scan.rangeMinM && r < scan.rangeMaxM)) continue;
+    const px = p.laserXM + r * beamCos[i]!;
+    const py = p.laserYM + r * beamSin[i]!;
+    if (px >= sxMin && px <= sxMax && py >= gyMin && py <= gyMax) {
+      inside++;
+      continue;
+    }
+    if (px * px + py * py > reach2) continue;
+    const last = p.minPoints - 1;
+    for (let k = 0; k < steps; k++) {
+      const t = (k + 1) * p.approachStepS;
+      if (t >= entries[last]!) break;
+      const ex = px - arc[4 * k]!, ey = py - arc[4 * k + 1]!;
+      const c = arc[4 * k + 2]!, s = arc[4 * k + 3]!;
+      const qx = c * ex + s * ey;
+      const qy = -s * ex + c * ey;
+      if (qx >= sxMin && qx <= sxMax && qy >= gyMin && qy <= gyMax) {
+        // Insert t into the ascending list, dropping the last.
+        let j = last;
+        while (j > 0 && entries[j - 1]! > t) {
+          entries[j] = entries[j - 1]!;
+          j--;
+        }
+        entries[j] = t;
+        break;
+      }
+    }
+  }
+  if (inside >= p.minPoints) return Number.NaN;
+  // Points already inside count towards minPoints: the entry that makes minPoints is the (minPoints − inside)-th.
+  return entries[p.minPoints - inside - 1]!;
 }
 
 /** Signed distance from a point in the robot frame to the footprint rectangle, m (negative inside). */
