@@ -126,13 +126,17 @@ export function createDayFleet(o: Omit<FullFidelityDayOptions, 'parkNode'>, star
   });
 }
 
+/** A robot whose worst cross-track error while tracking exceeds this gets an `off-path` event saying where, m. */
+const OFF_PATH_EVENT_M = 2;
+
 /** Each robot's ground truth, as plain numbers (they cross threads). */
 export function robotTruth(fleet: FullFidelityFleet): RobotTruth[] {
   return fleet.robots.map((r) => {
     const s = r.truth.sums();
+    const worst = r.truth.worst();
     return {
       serial: r.serial, distanceM: r.body.distanceM, collisions: r.contacts.collisions, nearMisses: r.contacts.nearMisses,
-      poses: s.poses, sumSqM2: s.sumSqM2, ctN: s.ctN, ctSumSqM2: s.ctSumSqM2, stalls: r.stalls.finish(),
+      poses: s.poses, sumSqM2: s.sumSqM2, ctN: s.ctN, ctSumSqM2: s.ctSumSqM2, ...(worst !== undefined ? { ctWorst: worst } : {}), stalls: r.stalls.finish(),
     };
   });
 }
@@ -161,6 +165,13 @@ export function writeTruth(recorder: DayRecorder, truth: readonly RobotTruth[], 
     });
   }
   for (const r of truth) {
+    const w = r.ctWorst;
+    if (w !== undefined && w.errorM > OFF_PATH_EVENT_M) {
+      recorder.event({
+        tMs: w.tMs, kind: 'off-path', serial: r.serial,
+        detail: `${w.errorM.toFixed(2)} m from its path at (${w.x.toFixed(1)}, ${w.y.toFixed(1)}), the worst of the day; projected on segment ${w.segment + 1} of ${w.segments} of a ${w.pathLengthM.toFixed(1)} m path (${w.fromX.toFixed(1)}, ${w.fromY.toFixed(1)}) → (${w.toX.toFixed(1)}, ${w.toY.toFixed(1)})`,
+      });
+    }
     const s = r.stalls;
     for (const ep of s.episodes) {
       recorder.event({

@@ -24,6 +24,23 @@ export interface GroundTruthSummary {
   distanceM: number;
 }
 
+/** The sample with the largest cross-track error while tracking: when, where, and where on which path. */
+export interface CrossTrackWorst {
+  errorM: number;
+  tMs: number;
+  x: number;
+  y: number;
+  /** Segment of the projection, of the path's segments. */
+  segment: number;
+  segments: number;
+  pathLengthM: number;
+  /** The path's first and last vertex. */
+  fromX: number;
+  fromY: number;
+  toX: number;
+  toY: number;
+}
+
 export class GroundTruthMetrics {
   readonly #node: RosNode;
   readonly #body: RobotBody;
@@ -38,6 +55,7 @@ export class GroundTruthMetrics {
   #ctSumSq = 0;
   #ctMax = 0;
   #ctN = 0;
+  #worst: CrossTrackWorst | undefined;
 
   constructor(node: RosNode, body: RobotBody, controller: ControllerNode | undefined) {
     this.#node = node;
@@ -69,7 +87,13 @@ export class GroundTruthMetrics {
     if (this.#controller?.status === 'tracking') {
       this.#ctSumSq += ct * ct;
       this.#ctN++;
-      if (ct > this.#ctMax) this.#ctMax = ct;
+      if (ct > this.#ctMax) {
+        this.#ctMax = ct;
+        this.#worst = {
+          errorM: ct, tMs: this.#node.getClock().now(), x: t.x, y: t.y, segment: this.#proj.segmentIndex, segments: path.count - 1,
+          pathLengthM: path.lengthM, fromX: path.xy[0]!, fromY: path.xy[1]!, toX: path.xy[2 * path.count - 2]!, toY: path.xy[2 * path.count - 1]!,
+        };
+      }
     }
   }
 
@@ -88,6 +112,11 @@ export class GroundTruthMetrics {
   /** Raw sums, so a fleet (or a shard's owner) can pool robots exactly. */
   sums(): { poses: number; sumSqM2: number; maxM: number; ctN: number; ctSumSqM2: number; ctMaxM: number } {
     return { poses: this.#poses, sumSqM2: this.#sumSq, maxM: this.#max, ctN: this.#ctN, ctSumSqM2: this.#ctSumSq, ctMaxM: this.#ctMax };
+  }
+
+  /** The worst cross-track sample so far (undefined before the first sample while tracking). */
+  worst(): CrossTrackWorst | undefined {
+    return this.#worst === undefined ? undefined : { ...this.#worst };
   }
 
   destroy(): void {

@@ -12,6 +12,7 @@ import type { Pose2 } from '../../../maps/index.ts';
 import type { KeypadResult } from '../../../robot/mission/index.ts';
 import type { FullFidelityStats } from '../FullFidelityFleet.ts';
 import type { StallTraceSummary } from '../StallTrace.ts';
+import type { CrossTrackWorst } from '../GroundTruthMetrics.ts';
 import type { RemoteRobot } from './addRemoteRobots.ts';
 
 export interface DayShardSetup {
@@ -79,6 +80,8 @@ export interface RobotTruth {
   sumSqM2: number;
   ctN: number;
   ctSumSqM2: number;
+  /** The worst cross-track sample, for the day's `off-path` event. */
+  ctWorst?: CrossTrackWorst;
   /** Time per controller state with a goal pending, and where the robot stood still with one. */
   stalls: StallTraceSummary;
 }
