@@ -6,6 +6,8 @@ interface ScheduledEvent {
   id: number;
   periodMs: number; // 0 for a one-shot timer
   callback: () => void;
+  /** False once cleared (or fired, for a one-shot): the heap drops it when it reaches the top. */
+  live: boolean;
 }
 
 /**
@@ -43,6 +45,9 @@ export class VirtualClock implements Clock {
   }
 
   clearTimer(handle: TimerHandle): void {
+    const ev = this.#live.get(handle.id);
+    if (ev === undefined) return;
+    ev.live = false;
     this.#live.delete(handle.id);
   }
 
@@ -70,14 +75,19 @@ export class VirtualClock implements Clock {
     let fired = 0;
     try {
       for (;;) {
-        const ev = this.#popDue(untilMs);
-        if (!ev) break;
+        this.#dropCleared();
+        const ev = this.#heap[0];
+        if (ev === undefined || ev.at > untilMs) break;
         this.#now = ev.at;
         if (ev.periodMs > 0) {
+          // Re-armed in place: one sift down from the top instead of a pop and a push. The keys (at, seq) are unique,
+          // so any valid heap gives the same firing order.
           ev.at += ev.periodMs;
           ev.seq = this.#seq++;
-          this.#push(ev);
+          this.#siftDown(ev);
         } else {
+          this.#pop();
+          ev.live = false;
           this.#live.delete(ev.id);
         }
         fired++;
@@ -113,21 +123,15 @@ export class VirtualClock implements Clock {
   }
 
   #schedule(at: number, periodMs: number, callback: () => void): TimerHandle {
-    const ev: ScheduledEvent = { at, seq: this.#seq++, id: this.#nextId++, periodMs, callback };
+    const ev: ScheduledEvent = { at, seq: this.#seq++, id: this.#nextId++, periodMs, callback, live: true };
     this.#live.set(ev.id, ev);
     this.#push(ev);
     return { id: ev.id };
   }
 
   #dropCleared(): void {
-    while (this.#heap.length > 0 && this.#live.get(this.#heap[0]!.id) !== this.#heap[0]) this.#pop();
-  }
-
-  #popDue(untilMs: number): ScheduledEvent | undefined {
-    this.#dropCleared();
-    const top = this.#heap[0];
-    if (!top || top.at > untilMs) return undefined;
-    return this.#pop();
+    const h = this.#heap;
+    while (h.length > 0 && !h[0]!.live) this.#pop();
   }
 
   // Binary min-heap on (at, seq): seq breaks ties so equal-time events keep scheduling order. The sifts move a hole
@@ -151,30 +155,34 @@ export class VirtualClock implements Clock {
     const h = this.#heap;
     const top = h[0];
     const last = h.pop();
-    const n = h.length;
-    if (n > 0 && last) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        // The smaller child, ties to the left, then whether it goes above `last`: as the swapping sift decided.
-        let m = l;
-        let child = h[l]!;
-        const r = l + 1;
-        if (r < n) {
-          const right = h[r]!;
-          if (right.at < child.at || (right.at === child.at && right.seq < child.seq)) {
-            m = r;
-            child = right;
-          }
-        }
-        if (!(child.at < last.at || (child.at === last.at && child.seq < last.seq))) break;
-        h[i] = child;
-        i = m;
-      }
-      h[i] = last;
-    }
+    if (h.length > 0 && last) this.#siftDown(last);
     return top;
+  }
+
+  /** Puts `last` at the top in place of the top event and sifts it down to where it belongs. */
+  #siftDown(last: ScheduledEvent): void {
+    const h = this.#heap;
+    const n = h.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      // The smaller child, ties to the left, then whether it goes above `last`: as the swapping sift decided.
+      let m = l;
+      let child = h[l]!;
+      const r = l + 1;
+      if (r < n) {
+        const right = h[r]!;
+        if (right.at < child.at || (right.at === child.at && right.seq < child.seq)) {
+          m = r;
+          child = right;
+        }
+      }
+      if (!(child.at < last.at || (child.at === last.at && child.seq < last.seq))) break;
+      h[i] = child;
+      i = m;
+    }
+    h[i] = last;
   }
 }
 

@@ -3,10 +3,9 @@
  * the same day. Not for secrets: pickup codes and tokens use node:crypto.
  */
 export class Random {
-  #s0: number;
-  #s1: number;
-  #s2: number;
-  #s3: number;
+  // The xoshiro state in a Uint32Array: a 32-bit value ≥ 2³¹ is no small integer to the engine, so in plain fields
+  // each draw stored (and nextUint32 returned) boxed numbers, ~3 allocations a draw, and the LiDAR draws per beam.
+  readonly #s = new Uint32Array(4);
   // The second Box–Muller value, valid while #hasSpare: a plain number field stays an unboxed double, where one that
   // also holds undefined boxes every value stored in it (an allocation per pair of draws; the LiDAR draws per beam).
   #spareNormal = 0;
@@ -23,25 +22,26 @@ export class Random {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.#s0 = next();
-    this.#s1 = next();
-    this.#s2 = next();
-    this.#s3 = next();
+    const st = this.#s;
+    st[0] = next();
+    st[1] = next();
+    st[2] = next();
+    st[3] = next();
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.#s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.#s1 << 9) >>> 0;
-    this.#s2 ^= this.#s0;
-    this.#s3 ^= this.#s1;
-    this.#s1 ^= this.#s2;
-    this.#s0 ^= this.#s3;
-    this.#s2 ^= t;
-    this.#s3 = rotl(this.#s3 >>> 0, 11);
-    this.#s0 >>>= 0;
-    this.#s1 >>>= 0;
-    this.#s2 >>>= 0;
+    // xoshiro128** on locals; the array stores each word modulo 2³², as the former `>>> 0` did.
+    const st = this.#s;
+    const s0 = st[0]!, s1 = st[1]!;
+    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = s1 << 9;
+    const s2 = st[2]! ^ s0;
+    const s3 = st[3]! ^ s1;
+    st[0] = s0 ^ s3;
+    st[1] = s1 ^ s2;
+    st[2] = s2 ^ t;
+    st[3] = rotl(s3 >>> 0, 11);
     return result;
   }
 

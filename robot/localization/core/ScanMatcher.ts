@@ -392,50 +392,54 @@ export class ScanMatcher {
    */
   #accumulate(x: number, y: number, th: number, n: number, radius: number, invVar: number, lookup: boolean): void {
     const H = this.#H, g = this.#g, hit = this.#hit, nrm = this.grid.normals, co = this.grid.coords;
-    const assoc = this.#assoc, at = this.#at;
+    // Fields in locals, and the closest point in locals rather than written into `hit` and read back: the loop runs
+    // for every beam on every iteration of every match.
+    const assoc = this.#assoc, at = this.#at, lxs = this.#lx, lys = this.#ly, grid = this.grid;
     const radius2 = radius * radius;
     const huber = this.params.huberM;
-    H.fill(0);
-    g.fill(0);
+    let h0 = 0, h1 = 0, h2 = 0, h4 = 0, h5 = 0, h8 = 0, g0 = 0, g1 = 0, g2 = 0;
     let inliers = 0;
     let sumR2 = 0;
     const c = Math.cos(th), s = Math.sin(th);
     for (let i = 0; i < n; i++) {
-      const rx = c * this.#lx[i]! - s * this.#ly[i]!;
-      const ry = s * this.#lx[i]! + c * this.#ly[i]!;
+      const rx = c * lxs[i]! - s * lys[i]!;
+      const ry = s * lxs[i]! + c * lys[i]!;
       const wx = x + rx, wy = y + ry;
+      let k: number, t: number, qx: number, qy: number;
       if (lookup) {
         at[0] = wx;
         at[1] = wy;
-        if (!this.grid.nearestAt(at, radius, hit)) {
+        if (!grid.nearestAt(at, radius, hit)) {
           assoc[i] = -1;
           continue;
         }
-        assoc[i] = hit.index;
+        k = hit.index;
+        t = hit.t;
+        qx = hit.xM;
+        qy = hit.yM;
+        assoc[i] = k;
       } else {
-        const k = assoc[i]!;
+        k = assoc[i]!;
         if (k < 0) continue;
         const ax = co[k * 4]!, ay = co[k * 4 + 1]!;
         const sx = co[k * 4 + 2]! - ax, sy = co[k * 4 + 3]! - ay;
         const len2 = sx * sx + sy * sy;
-        let t = len2 > 0 ? ((wx - ax) * sx + (wy - ay) * sy) / len2 : 0;
+        t = len2 > 0 ? ((wx - ax) * sx + (wy - ay) * sy) / len2 : 0;
         if (t < 0) t = 0;
         else if (t > 1) t = 1;
-        hit.index = k;
-        hit.t = t;
-        hit.xM = ax + t * sx;
-        hit.yM = ay + t * sy;
-        if ((wx - hit.xM) * (wx - hit.xM) + (wy - hit.yM) * (wy - hit.yM) > radius2) continue;
+        qx = ax + t * sx;
+        qy = ay + t * sy;
+        if ((wx - qx) * (wx - qx) + (wy - qy) * (wy - qy) > radius2) continue;
       }
       let nx: number, ny: number, r: number;
-      if (hit.t > 0 && hit.t < 1) {
+      if (t > 0 && t < 1) {
         // Interior: point-to-line, the residual is linear in the pose and the normal is the segment's.
-        nx = nrm[hit.index * 2]!;
-        ny = nrm[hit.index * 2 + 1]!;
-        r = nx * (wx - hit.xM) + ny * (wy - hit.yM);
+        nx = nrm[k * 2]!;
+        ny = nrm[k * 2 + 1]!;
+        r = nx * (wx - qx) + ny * (wy - qy);
       } else {
         // Past an end: point-to-point towards the corner.
-        const ex = wx - hit.xM, ey = wy - hit.yM;
+        const ex = wx - qx, ey = wy - qy;
         r = Math.sqrt(ex * ex + ey * ey);
         if (r < 1e-9) continue;
         nx = ex / r;
@@ -444,22 +448,33 @@ export class ScanMatcher {
       const ar = Math.abs(r);
       const w = (ar <= huber ? 1 : huber / ar) * invVar;
       const j2 = -nx * ry + ny * rx;
-      H[0] = H[0]! + w * nx * nx;
-      H[1] = H[1]! + w * nx * ny;
-      H[2] = H[2]! + w * nx * j2;
-      H[4] = H[4]! + w * ny * ny;
-      H[5] = H[5]! + w * ny * j2;
-      H[8] = H[8]! + w * j2 * j2;
-      g[0] = g[0]! + w * nx * r;
-      g[1] = g[1]! + w * ny * r;
-      g[2] = g[2]! + w * j2 * r;
+      // Summed in locals in the order the H and g entries were summed in place before, so the same sums.
+      h0 = h0 + w * nx * nx;
+      h1 = h1 + w * nx * ny;
+      h2 = h2 + w * nx * j2;
+      h4 = h4 + w * ny * ny;
+      h5 = h5 + w * ny * j2;
+      h8 = h8 + w * j2 * j2;
+      g0 = g0 + w * nx * r;
+      g1 = g1 + w * ny * r;
+      g2 = g2 + w * j2 * r;
       inliers++;
       sumR2 += r * r;
     }
-    H[3] = H[1]!;
-    H[6] = H[2]!;
-    H[7] = H[5]!;
+    H[0] = h0;
+    H[1] = h1;
+    H[2] = h2;
+    H[4] = h4;
+    H[5] = h5;
+    H[8] = h8;
+    H[3] = h1;
+    H[6] = h2;
+    H[7] = h5;
+    g[0] = g0;
+    g[1] = g1;
+    g[2] = g2;
     this.#inliers = inliers;
     this.#sumR2 = sumR2;
   }
+
 }

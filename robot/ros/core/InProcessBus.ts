@@ -80,9 +80,13 @@ export class InProcessBus implements RosContext {
   readonly #logSink: (entry: LogEntry) => void;
   readonly #topics = new Map<string, TopicEntry>();
   readonly #nodes = new Set<InProcessNode>();
-  // Delivery queue for messages published from inside a callback: two parallel arrays, so no tuple per message.
+  // Delivery queue for messages published from inside a callback: two parallel arrays, so no tuple per message. The
+  // arrays keep their slots between deliveries and #queueLength says how many are in use: emptying an array by
+  // `length = 0` drops its backing store, so the next nested publish (localization publishes its pose from inside
+  // the odometry callback, every robot ten times a second) allocated a new one.
   readonly #queueTopics: TopicEntry[] = [];
   readonly #queueMsgs: unknown[] = [];
+  #queueLength = 0;
   #draining = false;
   #published = 0;
   #callbackErrors = 0;
@@ -184,25 +188,30 @@ export class InProcessBus implements RosContext {
   deliver(t: TopicEntry, msg: unknown): void {
     this.#published++;
     if (this.#draining) {
-      this.#queueTopics.push(t);
-      this.#queueMsgs.push(msg);
+      const n = this.#queueLength++;
+      if (n < this.#queueTopics.length) {
+        this.#queueTopics[n] = t;
+        this.#queueMsgs[n] = msg;
+      } else {
+        this.#queueTopics.push(t);
+        this.#queueMsgs.push(msg);
+      }
       return;
     }
     this.#draining = true;
     try {
       this.#dispatch(t, msg);
-      for (let i = 0; i < this.#queueTopics.length; i++) {
+      for (let i = 0; i < this.#queueLength; i++) {
         const qt = this.#queueTopics[i]!;
         const qm = this.#queueMsgs[i];
+        // Slots are kept, not the messages: a delivered message must not stay reachable from the bus.
         this.#queueMsgs[i] = undefined;
         this.#dispatch(qt, qm);
       }
     } finally {
-      // Setting an array's length is a runtime call: far dearer than the delivery itself, so only when needed.
-      if (this.#queueTopics.length > 0) {
-        this.#queueTopics.length = 0;
-        this.#queueMsgs.length = 0;
-      }
+      // Had delivery stopped early, the messages still queued are dropped (as before), and their references with them.
+      for (let i = 0; i < this.#queueLength; i++) this.#queueMsgs[i] = undefined;
+      this.#queueLength = 0;
       this.#draining = false;
     }
     this.#rethrowPending();

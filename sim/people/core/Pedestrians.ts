@@ -228,15 +228,25 @@ export class Pedestrians {
     if (rangeM > this.#cellM) throw new RangeError(`Pedestrians.nearRobots: range ${rangeM} m exceeds the grid cell ${this.#cellM} m`);
     const gen = ++this.#stampGen;
     const r2 = rangeM * rangeM;
+    const stamp = this.#stamp, px = this.#px, py = this.#py, items = this.#slotItems, start = this.#slotStart;
     for (const c of this.#robots) {
-      this.#forEachInCells(c.x, c.y, (i) => {
-        if (this.#stamp[i] === gen) return;
-        const dx = this.#px[i]! - c.x, dy = this.#py[i]! - c.y;
-        if (dx * dx + dy * dy <= r2) {
-          this.#stamp[i] = gen;
-          out.push(i);
+      // The 3 × 3 cells around the robot, as #forEachInCells visits them (written out: a closure per robot per step).
+      const cx = this.#cellX(c.x), cy = this.#cellY(c.y);
+      for (let j = Math.max(0, cy - 1); j <= Math.min(this.#ny - 1, cy + 1); j++) {
+        for (let ci = Math.max(0, cx - 1); ci <= Math.min(this.#nx - 1, cx + 1); ci++) {
+          const slot = this.#filledSlot(j * this.#nx + ci);
+          if (slot < 0) continue;
+          for (let k = start[slot]!; k < start[slot + 1]!; k++) {
+            const i = items[k]!;
+            if (stamp[i] === gen) continue;
+            const dx = px[i]! - c.x, dy = py[i]! - c.y;
+            if (dx * dx + dy * dy <= r2) {
+              stamp[i] = gen;
+              out.push(i);
+            }
+          }
         }
-      });
+      }
     }
     return out.sort((a, b) => a - b);
   }
@@ -266,69 +276,82 @@ export class Pedestrians {
    * at a time (as this once did) put walkers passing two robots parked side by side at the hub onto the other's line.
    */
   #yieldTo(robots: ReadonlyArray<{ x: number; y: number }>): void {
-    const ym = this.#yieldM;
-    const look2 = (ym + 2.5) * (ym + 2.5);
+    const look2 = (this.#yieldM + 2.5) * (this.#yieldM + 2.5);
     const gen = ++this.#stampGen;
-    const lo = this.#bandLo, hi = this.#bandHi;
+    const items = this.#slotItems, start = this.#slotStart;
     for (const r of robots) {
-      this.#forEachInCells(r.x, r.y, (i) => {
-        if (this.#stamp[i] === gen) return;
-        const cx = this.#cx[i]!, cy = this.#cy[i]!;
-        // Near means near where the walker is, not their line: one stepped 3 m aside from a robot crossing the footway
-        // did not see it stop there beside them, and walked back into it (R02 at 07:14 on the issue's day).
-        const px = this.#px[i]!, py = this.#py[i]!;
-        // Only walkers close to this robot look at all of them (once each): most in the 3 × 3 cells are far.
-        if ((r.x - px) * (r.x - px) + (r.y - py) * (r.y - py) > look2) return;
-        this.#stamp[i] = gen;
-        const w = this.#walkers[i]!;
-        // Travel direction and its right-hand normal.
-        const ux = w.dir * this.#ux[i]!, uy = w.dir * this.#uy[i]!;
-        let bands = 0;
-        for (const o of robots) {
-          if ((o.x - px) * (o.x - px) + (o.y - py) * (o.y - py) > look2) continue;
-          const ex = o.x - cx, ey = o.y - cy;
-          // A robot up to YIELD_AHEAD_M further ahead counts too: people step aside before they are level with it.
-          const alongR = ex * ux + ey * uy;
-          if (alongR <= -ym || alongR >= ym + YIELD_AHEAD_M) continue;
-          const latR = ex * uy - ey * ux;
-          // Insertion by lower edge: a handful of robots at most.
-          let k = bands++;
-          while (k > 0 && lo[k - 1]! > latR - ym) {
-            lo[k] = lo[k - 1]!;
-            hi[k] = hi[k - 1]!;
-            k--;
-          }
-          lo[k] = latR - ym;
-          hi[k] = latR + ym;
+      // The 3 × 3 cells around the robot, written out (a closure per robot per step was garbage 10 times a second).
+      const cx = this.#cellX(r.x), cy = this.#cellY(r.y);
+      for (let j = Math.max(0, cy - 1); j <= Math.min(this.#ny - 1, cy + 1); j++) {
+        for (let ci = Math.max(0, cx - 1); ci <= Math.min(this.#nx - 1, cx + 1); ci++) {
+          const slot = this.#filledSlot(j * this.#nx + ci);
+          if (slot < 0) continue;
+          for (let k = start[slot]!; k < start[slot + 1]!; k++) this.#yieldWalker(items[k]!, r, robots, look2, gen);
         }
-        if (bands === 0) return;
-        const latW = w.keepRightM + w.detourM;
-        for (let k = 0; k < bands; k++) {
-          const a = lo[k]!;
-          let b = hi[k]!;
-          while (k + 1 < bands && lo[k + 1]! < b) b = Math.max(b, hi[++k]!);
-          if (latW > a && latW < b) {
-            // A tie goes right, as people keep right.
-            w.detourM = (latW - a < b - latW ? a : b) - w.keepRightM;
-            this.#place(w, i);
-            return;
-          }
-          if (a > latW) return;
-        }
-      });
+      }
     }
   }
 
-  #forEachInCells(x: number, y: number, visit: (i: number) => void): void {
-    const cx = Math.floor((x - this.#ox) / this.#cellM), cy = Math.floor((y - this.#oy) / this.#cellM);
-    for (let j = Math.max(0, cy - 1); j <= Math.min(this.#ny - 1, cy + 1); j++) {
-      for (let i = Math.max(0, cx - 1); i <= Math.min(this.#nx - 1, cx + 1); i++) {
-        const c = j * this.#nx + i;
-        if (this.#cellGen[c] !== this.#gridGen) continue;
-        const slot = this.#cellSlot[c]!;
-        for (let k = this.#slotStart[slot]!; k < this.#slotStart[slot + 1]!; k++) visit(this.#slotItems[k]!);
+  /** Walker i, found near robot `r`, steps out of every band the robots in its way block (see #yieldTo). */
+  #yieldWalker(i: number, r: { x: number; y: number }, robots: ReadonlyArray<{ x: number; y: number }>, look2: number, gen: number): void {
+    const ym = this.#yieldM;
+    const lo = this.#bandLo, hi = this.#bandHi;
+    if (this.#stamp[i] === gen) return;
+    const cx = this.#cx[i]!, cy = this.#cy[i]!;
+    // Near means near where the walker is, not their line: one stepped 3 m aside from a robot crossing the footway
+    // did not see it stop there beside them, and walked back into it (R02 at 07:14 on the issue's day).
+    const px = this.#px[i]!, py = this.#py[i]!;
+    // Only walkers close to this robot look at all of them (once each): most in the 3 × 3 cells are far.
+    if ((r.x - px) * (r.x - px) + (r.y - py) * (r.y - py) > look2) return;
+    this.#stamp[i] = gen;
+    const w = this.#walkers[i]!;
+    // Travel direction and its right-hand normal.
+    const ux = w.dir * this.#ux[i]!, uy = w.dir * this.#uy[i]!;
+    let bands = 0;
+    for (const o of robots) {
+      if ((o.x - px) * (o.x - px) + (o.y - py) * (o.y - py) > look2) continue;
+      const ex = o.x - cx, ey = o.y - cy;
+      // A robot up to YIELD_AHEAD_M further ahead counts too: people step aside before they are level with it.
+      const alongR = ex * ux + ey * uy;
+      if (alongR <= -ym || alongR >= ym + YIELD_AHEAD_M) continue;
+      const latR = ex * uy - ey * ux;
+      // Insertion by lower edge: a handful of robots at most.
+      let k = bands++;
+      while (k > 0 && lo[k - 1]! > latR - ym) {
+        lo[k] = lo[k - 1]!;
+        hi[k] = hi[k - 1]!;
+        k--;
       }
+      lo[k] = latR - ym;
+      hi[k] = latR + ym;
     }
+    if (bands === 0) return;
+    const latW = w.keepRightM + w.detourM;
+    for (let k = 0; k < bands; k++) {
+      const a = lo[k]!;
+      let b = hi[k]!;
+      while (k + 1 < bands && lo[k + 1]! < b) b = Math.max(b, hi[++k]!);
+      if (latW > a && latW < b) {
+        // A tie goes right, as people keep right.
+        w.detourM = (latW - a < b - latW ? a : b) - w.keepRightM;
+        this.#place(w, i);
+        return;
+      }
+      if (a > latW) return;
+    }
+  }
+
+  #cellX(x: number): number {
+    return Math.floor((x - this.#ox) / this.#cellM);
+  }
+
+  #cellY(y: number): number {
+    return Math.floor((y - this.#oy) / this.#cellM);
+  }
+
+  /** The slot of grid cell `c` if the last #buildGrid filled it, else -1. */
+  #filledSlot(c: number): number {
+    return this.#cellGen[c] === this.#gridGen ? this.#cellSlot[c]! : -1;
   }
 
   /** Gives the 3 × 3 cells around each robot a slot, then counting-sorts the walkers in those cells by slot. */

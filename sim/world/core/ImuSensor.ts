@@ -34,7 +34,10 @@ export class ImuSensor {
   readonly params: ImuParams;
   readonly #rng: Random;
   #bias: number;
-  #lastV: number | undefined;
+  // The last speed, valid once #hasLastV: a field that also holds undefined boxes every number stored in it (an
+  // allocation per robot per world step).
+  #lastV = 0;
+  #hasLastV = false;
   readonly #sample: ImuSample = { yawRateRadps: 0, accelXMps2: 0, gyroBiasRadps: 0 };
 
   constructor(rng: Random, params: Partial<ImuParams> = {}) {
@@ -51,8 +54,9 @@ export class ImuSensor {
   sample(truth: { vMps: number; omegaRadps: number }, dtS: number): ImuSample {
     const p = this.params;
     if (dtS > 0) this.#bias += this.#rng.normal(0, p.gyroBiasWalkRadpsPerSqrtS * Math.sqrt(dtS));
-    const accel = this.#lastV === undefined || !(dtS > 0) ? 0 : (truth.vMps - this.#lastV) / dtS;
+    const accel = !this.#hasLastV || !(dtS > 0) ? 0 : (truth.vMps - this.#lastV) / dtS;
     this.#lastV = truth.vMps;
+    this.#hasLastV = true;
     const s = this.#sample;
     s.yawRateRadps = truth.omegaRadps + this.#bias + this.#rng.normal(0, p.gyroNoiseSdRadps);
     s.accelXMps2 = accel + this.#rng.normal(0, p.accelNoiseSdMps2);

@@ -6,8 +6,8 @@
  * Robots simulated in another World (a shard's neighbours) can be held as remote bodies the caller places.
  */
 import { Random } from '../../../common/core/Random.ts';
-import type { Circle, Pose2 } from '../../../maps/core/types.ts';
-import { footprintCircleGap, footprintGap, footprintHitsObstacles, type Footprint, type FootprintCover } from './Footprint.ts';
+import type { Circle } from '../../../maps/core/types.ts';
+import { footprintCircleGap, footprintGap, footprintHitsObstacles } from './Footprint.ts';
 import type { LidarScan } from './Lidar2D.ts';
 import { RobotBody, type RobotBodyOptions } from './RobotBody.ts';
 import { RemoteBody, type RemoteBodyOptions } from './RemoteBody.ts';
@@ -77,6 +77,7 @@ export class World {
   #inNearMiss = new Set<string>();
   #nextContact = new Set<string>();
   #nextNearMiss = new Set<string>();
+  #flatBuf = new Float64Array(64);
 
   constructor(options: WorldOptions) {
     this.dtS = options.dtS ?? 0.05;
@@ -141,11 +142,14 @@ export class World {
 
   /** Pedestrians and the other robots (remote ones too) as circles, for `robot`'s LiDAR (reused array). */
   circlesFor(robot: RobotBody): Circle[] {
+    // Overwritten in place and cut to size only when the count changed: `length = 0` then push gave the array a new
+    // backing store on every scan (30 robots × 10 Hz).
     const out = this.#circles;
-    out.length = 0;
-    for (const p of this.pedestrians) out.push(p);
-    for (const r of this.#robots) if (r !== robot) out.push(r.circleAtStep);
-    for (const r of this.#remotes) out.push(r.circle);
+    let n = 0;
+    for (const p of this.pedestrians) n = put(out, n, p);
+    for (const r of this.#robots) if (r !== robot) n = put(out, n, r.circleAtStep);
+    for (const r of this.#remotes) n = put(out, n, r.circle);
+    if (out.length !== n) out.length = n;
     return out;
   }
 
@@ -160,34 +164,70 @@ export class World {
     contact.clear();
     near.clear();
     const robots = this.#robots;
-    for (let i = 0; i < robots.length; i++) {
+    const remotes = this.#remotes;
+    const peds = this.pedestrians;
+    // Every body's and walker's centre (and circumscribed radius) in flat arrays first: the pair loops below test each
+    // robot against every walker in the world and every other robot, 20 times a second, and almost every pair is far
+    // apart. The far test is the one robotGap and the walker loop made on the objects, the same expressions in the
+    // same order, so the same pairs go on to the exact gap, in the same order.
+    const nl = robots.length, nr = remotes.length, np = peds.length;
+    const buf = this.#flat(2 * (nl + nr + np) + nl + nr);
+    const rx = 0, ry = nl + nr, rc = 2 * (nl + nr), wx = 3 * (nl + nr), wy = wx + np;
+    for (let k = 0; k < nl; k++) {
+      const b = robots[k]!;
+      buf[rx + k] = b.truth.x;
+      buf[ry + k] = b.truth.y;
+      buf[rc + k] = b.cover.circumscribedM;
+    }
+    for (let k = 0; k < nr; k++) {
+      const b = remotes[k]!;
+      buf[rx + nl + k] = b.truth.x;
+      buf[ry + nl + k] = b.truth.y;
+      buf[rc + nl + k] = b.cover.circumscribedM;
+    }
+    for (let k = 0; k < np; k++) {
+      buf[wx + k] = peds[k]!.x;
+      buf[wy + k] = peds[k]!.y;
+    }
+    for (let i = 0; i < nl; i++) {
       const r = robots[i]!;
       const pose = r.truth;
+      const px = buf[rx + i]!, py = buf[ry + i]!;
       const reach = r.cover.circumscribedM + this.nearMissM;
       if (footprintHitsObstacles(pose, r.footprint, this.source, 0, r.cover)) this.#record(contact, `${r.id}|o`, r, 'obstacle', undefined, 0);
-      for (const p of this.pedestrians) {
-        const dx = p.x - pose.x;
-        const dy = p.y - pose.y;
+      for (let k = 0; k < np; k++) {
+        const p = peds[k]!;
+        const dx = buf[wx + k]! - px;
+        const dy = buf[wy + k]! - py;
         const lim = reach + p.radiusM;
         if (dx * dx + dy * dy > lim * lim) continue;
         const gap = footprintCircleGap(pose, r.footprint, p);
         this.#classify(contact, near, `${r.id}|p${p.id}`, r, 'pedestrian', p.id, gap);
       }
-      for (let j = i + 1; j < robots.length; j++) {
+      for (let j = i + 1; j < nl; j++) {
+        if (isFar(buf, rx, ry, rc, j, px, py, reach)) continue;
         const o = robots[j]!;
-        const gap = robotGap(pose, r.footprint, reach, o);
-        if (gap !== undefined) this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
+        const gap = footprintGap(pose, r.footprint, o.truth, o.footprint);
+        this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
       }
-      for (const o of this.#remotes) {
-        const gap = robotGap(pose, r.footprint, reach, o);
+      for (let j = 0; j < nr; j++) {
+        if (isFar(buf, rx, ry, rc, nl + j, px, py, reach)) continue;
+        const o = remotes[j]!;
+        const gap = footprintGap(pose, r.footprint, o.truth, o.footprint);
         // The pair counts in one World only (the remote body's own World holds `r` as its remote).
-        if (gap !== undefined && gap <= this.nearMissM && o.countsContactWith(r.id)) this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
+        if (gap <= this.nearMissM && o.countsContactWith(r.id)) this.#classify(contact, near, `${r.id}|r${o.id}`, r, 'robot', o.id, gap);
       }
     }
     this.#nextContact = this.#inContact;
     this.#nextNearMiss = this.#inNearMiss;
     this.#inContact = contact;
     this.#inNearMiss = near;
+  }
+
+  /** The reused scratch array for #detectContacts, at least `n` long. */
+  #flat(n: number): Float64Array {
+    if (this.#flatBuf.length < n) this.#flatBuf = new Float64Array(Math.max(n, 2 * this.#flatBuf.length));
+    return this.#flatBuf;
   }
 
   #classify(contact: Set<string>, near: Set<string>, key: string, r: RobotBody, kind: ContactKind, otherId: string | number, gap: number): void {
@@ -216,11 +256,20 @@ export class World {
   }
 }
 
-/** Gap between a robot at `pose` and robot `o` (local or remote), or undefined when `o` is beyond `reach` of it. */
-function robotGap(pose: Pose2, footprint: Footprint, reach: number, o: { truth: Pose2; footprint: Footprint; cover: FootprintCover }): number | undefined {
-  const lim = reach + o.cover.circumscribedM;
-  const dx = o.truth.x - pose.x;
-  const dy = o.truth.y - pose.y;
-  if (dx * dx + dy * dy > lim * lim) return undefined;
-  return footprintGap(pose, footprint, o.truth, o.footprint);
+/** Writes `c` at index `n` of `out` (appending when `n` is its length); returns n + 1. */
+function put(out: Circle[], n: number, c: Circle): number {
+  if (n < out.length) out[n] = c;
+  else out.push(c);
+  return n + 1;
+}
+
+/**
+ * Whether body k of #detectContacts' flat arrays (centres at rx + k and ry + k, circumscribed radius at rc + k) is
+ * beyond `reach` (plus its own radius) of (px, py): then there is no contact or near miss to look at.
+ */
+function isFar(buf: Float64Array, rx: number, ry: number, rc: number, k: number, px: number, py: number, reach: number): boolean {
+  const lim = reach + buf[rc + k]!;
+  const dx = buf[rx + k]! - px;
+  const dy = buf[ry + k]! - py;
+  return dx * dx + dy * dy > lim * lim;
 }

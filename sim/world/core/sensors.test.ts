@@ -190,6 +190,21 @@ describe('Lidar2D in a square room', () => {
     lidar.sample({ x: 50, y: 50, theta: 0 }, [{ x: 55, y: 50, radiusM: 0.3 }]);
     expect(lidar.stats).toEqual({ raysCast: 180, scansSkipped: 1 });
   });
+
+  it("sees only this scan's circles when fewer are in reach than last time (its list of them is reused)", () => {
+    const lidar = new Lidar2D(new Random(1), room, { beams: 4, rangeNoiseSdM: 0 });
+    const pose = { x: 5, y: 5, theta: 0 };
+    // Beam 2 looks along +x (wall at 5 m), beam 3 along +y.
+    const east = { x: 7, y: 5, radiusM: 0.5 }, north = { x: 5, y: 8, radiusM: 0.5 };
+    let r = lidar.sample(pose, [east, north]).ranges;
+    expect([r[2], r[3]].map((v) => v!.toFixed(3))).toEqual(['1.500', '2.500']);
+    r = lidar.sample(pose, [north]).ranges;
+    expect([r[2], r[3]].map((v) => v!.toFixed(3))).toEqual(['5.000', '2.500']);
+    r = lidar.sample(pose, []).ranges;
+    expect([r[2], r[3]].map((v) => v!.toFixed(3))).toEqual(['5.000', '5.000']);
+    r = lidar.sample(pose, [east, { x: 90, y: 90, radiusM: 0.5 }, north]).ranges;
+    expect([r[2], r[3]].map((v) => v!.toFixed(3))).toEqual(['1.500', '2.500']);
+  });
 });
 
 describe('ScanSource implementations agree', () => {
