@@ -358,6 +358,14 @@ export class ControllerNode {
     this.#timer = this.#node.createTimer(1000 / this.#params!.values.controlRateHz, () => this.#tick());
   }
 
+  /**
+   * The path segment the pursuit has progressed to (0 with no path). Ground truth beside the stack (sim/full) projects
+   * the true pose from here, so that its cross-track error is measured where the controller is on the path.
+   */
+  get progressSegment(): number {
+    return this.#state.segmentIndex;
+  }
+
   #deactivate(): void {
     // The last word to the motors is a stop (published while still active).
     this.#halt('idle');

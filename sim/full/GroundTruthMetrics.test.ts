@@ -6,11 +6,16 @@ import { VirtualClock } from '../../clock/index.ts';
 import type { CampusMap } from '../../maps/index.ts';
 import { loadCampusCached } from '../../robot/closedLoop/campusCache.ts';
 import { orderThrough } from '../../robot/closedLoop/orders.ts';
+import { createPoseEstimate, createPoseWithCovarianceMsg, toPath, toPoseWithCovariance } from '../../robot/nodes/convert.ts';
+import { TOPICS } from '../../robot/nodes/topics.ts';
+import { InProcessBus } from '../../robot/ros/index.ts';
 import { DayRecorder } from '../report/index.ts';
+import { World } from '../world/index.ts';
 import type { RobotTruth } from './adapters/dayShardProtocol.ts';
 import { bridgedCampus } from './bridgedCampus.ts';
 import { createFullFidelityFleet } from './FullFidelityFleet.ts';
 import { writeTruth } from './FullFidelityDay.ts';
+import { GroundTruthMetrics } from './GroundTruthMetrics.ts';
 
 let campus: CampusMap;
 beforeAll(async () => {
@@ -52,6 +57,28 @@ describe('GroundTruthMetrics', () => {
     expect(worst.pathLengthM).toBeGreaterThan(38);
     expect(worst.segment).toBeLessThan(worst.segments);
   }, 120_000);
+
+  it('measures from where the controller is on the path, not from where its own projection was left behind', () => {
+    // A path along y = 0 with a vertex every metre; the robot (truth and estimate) 40 m along it and on it. The
+    // metric's own projection starts at the path's start; the controller has progressed to segment 40.
+    const clock = new VirtualClock(H);
+    const bus = new InProcessBus(clock);
+    const node = bus.createNode('sim_truth', { namespace: '/R01' });
+    const world = new World({ seed: 1 });
+    const body = world.addRobot({ id: 'R01', start: { x: 40.2, y: 0.1, theta: 0 } });
+    const controller = { status: 'tracking', progressSegment: 40 };
+    const metrics = new GroundTruthMetrics(node, body, controller);
+    const pts = Array.from({ length: 101 }, (_, i) => ({ x: i, y: 0 }));
+    node.createPublisher('nav_msgs/msg/Path', TOPICS.plan).publish(toPath(pts, clock.now(), 'map'));
+    const est = createPoseEstimate();
+    est.pose = { x: 40.2, y: 0.1, theta: 0 };
+    est.timeMs = clock.now();
+    node.createPublisher('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose).publish(toPoseWithCovariance(est, createPoseWithCovarianceMsg('map')));
+    const worst = metrics.worst()!;
+    expect(worst.errorM).toBeCloseTo(0.1, 6);
+    expect(worst.segment).toBe(40);
+    metrics.destroy();
+  });
 
   it('puts a robot whose worst sample is more than 2 m off its path in the day\'s events, with where', () => {
     const recorder = new DayRecorder({ campus: 'zju', seed: 1, robots: 2, parcels: 0, fidelity: 'full', mode: 'fast', startMs: 0, endMs: H, samplePeriodMs: 10_000 }, 1);

@@ -5,7 +5,6 @@
  * outage windows, which a 16 h day at 5 Hz × 60 robots cannot afford).
  */
 import { createPathProjection, createTrackedPath, projectOntoPath, type TrackedPath } from '../../robot/controller/core/index.ts';
-import type { ControllerNode } from '../../robot/nodes/ControllerNode.ts';
 import { createPoseEstimate, fromPath, fromPoseWithCovariance } from '../../robot/nodes/convert.ts';
 import { TOPICS } from '../../robot/nodes/topics.ts';
 import type { RosNode, Subscription } from '../../robot/ros/index.ts';
@@ -41,10 +40,17 @@ export interface CrossTrackWorst {
   toY: number;
 }
 
+/** What the metric reads of the robot's controller (robot/nodes/ControllerNode). */
+export interface TrackingController {
+  readonly status: string;
+  /** The path segment the controller has progressed to. */
+  readonly progressSegment: number;
+}
+
 export class GroundTruthMetrics {
   readonly #node: RosNode;
   readonly #body: RobotBody;
-  readonly #controller: ControllerNode | undefined;
+  readonly #controller: TrackingController | undefined;
   readonly #est = createPoseEstimate();
   readonly #proj = createPathProjection();
   readonly #subs: Subscription[];
@@ -57,7 +63,7 @@ export class GroundTruthMetrics {
   #ctN = 0;
   #worst: CrossTrackWorst | undefined;
 
-  constructor(node: RosNode, body: RobotBody, controller: ControllerNode | undefined) {
+  constructor(node: RosNode, body: RobotBody, controller: TrackingController | undefined) {
     this.#node = node;
     this.#body = body;
     this.#controller = controller;
@@ -83,7 +89,10 @@ export class GroundTruthMetrics {
     if (path === undefined) return;
     // Projected on every pose, not only while counted: the search looks 3 m past the last projection, so skipping a
     // stretch spent passing an obstacle left it behind for the rest of the path (cross-track errors of hundreds of m).
-    const ct = Math.abs(projectOntoPath(path, t.x, t.y, this.#proj.segmentIndex, 3, this.#proj).lateralM);
+    // And from no further back than the segment before the controller's: in the 60-robot day (issue #5) two robots'
+    // projections stayed at the tip of a hairpin while they drove on 1.2 km home (669 and 1,209 m "off" their paths).
+    const from = Math.max(this.#proj.segmentIndex, (this.#controller?.progressSegment ?? 0) - 1);
+    const ct = Math.abs(projectOntoPath(path, t.x, t.y, from, 3, this.#proj).lateralM);
     if (this.#controller?.status === 'tracking') {
       this.#ctSumSq += ct * ct;
       this.#ctN++;
