@@ -116,6 +116,8 @@ export class ServerFleet {
       },
       // Simulated recipients only: cheap hashing keeps a 30,000-parcel day affordable.
       codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS, ...(options.codeRandom === undefined ? {} : { random: seededCodes(options.codeRandom) }) },
+      // A day never restarts its server: each robot's state is written at most every 30 s (FleetServerDeps).
+      robotStateWriteIntervalMs: 30_000,
       dispatch: options.dispatch,
       ...(options.loop === undefined ? {} : { dispatchLoop: options.loop }),
       staleAfterMs: options.staleAfterMs,

@@ -3,6 +3,7 @@ import type { RobotCredentialRecord, RobotCredentialRepository } from '../../bro
 import { createRobotCredential, hashRobotCredential, isValidTopicLevel } from '../../broker/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { RobotRecord, RobotRegistry } from '../../tracking/index.ts';
+import { sqliteChangeToken, type WatchedRows } from './sqliteChangeToken.ts';
 
 interface RobotRow {
   serial: string;
@@ -30,6 +31,7 @@ export interface AddRobotInput {
 export class RobotRegistryError extends AppError {}
 
 const COLUMNS = 'serial, manufacturer, credential_hash, capacity, dock, enabled, created_at';
+const ROBOTS: WatchedRows = { name: 'robots', table: 'robots' };
 
 /**
  * The robot registry over the `robots` table, for the broker (credentials) and the tracker (serial, manufacturer,
@@ -38,16 +40,28 @@ const COLUMNS = 'serial, manufacturer, credential_hash, capacity, dock, enabled,
  */
 export class SqlRobotRepository implements RobotCredentialRepository, RobotRegistry {
   readonly #store: Store;
-  #cache = new Map<string, RobotRow>();
+  /** Each row with its tracker record, made once per load: the tracker looks its robot up on every message. */
+  #cache = new Map<string, { row: RobotRow; record: RobotRecord }>();
+  /** SQLite: the table's change token at the last load; while it stays the same, so do the rows. */
+  #token: string | undefined;
 
   constructor(store: Store) {
     this.#store = store;
   }
 
-  /** Reloads the in-memory copy from the table. */
+  /** Reloads the in-memory copy from the table (on SQLite, only when the table changed since the last load). */
   async refresh(): Promise<void> {
+    // The server refreshes every 30 s for robots added elsewhere; the robots rarely change.
+    const token = await sqliteChangeToken(this.#store, ROBOTS);
+    if (token !== undefined && token === this.#token) return;
     const rows = await this.#store.query<RobotRow>(`SELECT ${COLUMNS} FROM robots ORDER BY serial`);
-    this.#cache = new Map(rows.map((r) => [r.serial, r]));
+    const previous = this.#cache;
+    // A robot whose row is as it was keeps its record object (PostgreSQL reads every time).
+    this.#cache = new Map(rows.map((row) => {
+      const hit = previous.get(row.serial);
+      return [row.serial, hit !== undefined && sameRow(hit.row, row) ? hit : { row, record: toRecord(row) }];
+    }));
+    this.#token = token;
   }
 
   /**
@@ -71,7 +85,7 @@ export class SqlRobotRepository implements RobotCredentialRepository, RobotRegis
     );
     if (rowCount === 0) throw new RobotRegistryError('ROBOT_EXISTS', `robot ${input.serial} is already registered`);
     await this.refresh();
-    return { robot: toRegistered(this.#cache.get(input.serial)!), credential };
+    return { robot: toRegistered(this.#cache.get(input.serial)!.row), credential };
   }
 
   /** Enables or disables a robot (a disabled robot cannot connect to the embedded broker); false when unknown. */
@@ -88,19 +102,25 @@ export class SqlRobotRepository implements RobotCredentialRepository, RobotRegis
     return { serialNumber: row.serial, manufacturer: row.manufacturer, credentialHash: row.credential_hash, enabled: Boolean(Number(row.enabled)) };
   }
 
+  /** The robot's record (shared between callers: read-only), or undefined when unknown or disabled. */
   get(serial: string): RobotRecord | undefined {
-    const row = this.#cache.get(serial);
-    return row === undefined || !Number(row.enabled) ? undefined : toRecord(row);
+    const hit = this.#cache.get(serial);
+    return hit === undefined || !Number(hit.row.enabled) ? undefined : hit.record;
   }
 
   list(): RobotRecord[] {
-    return [...this.#cache.values()].filter((r) => Number(r.enabled)).map(toRecord);
+    return [...this.#cache.values()].filter((r) => Number(r.row.enabled)).map((r) => r.record);
   }
 
   /** Every registered robot, enabled or not. */
   all(): RegisteredRobot[] {
-    return [...this.#cache.values()].map(toRegistered);
+    return [...this.#cache.values()].map((r) => toRegistered(r.row));
   }
+}
+
+function sameRow(a: RobotRow, b: RobotRow): boolean {
+  return a.serial === b.serial && a.manufacturer === b.manufacturer && a.credential_hash === b.credential_hash && Number(a.capacity) === Number(b.capacity) &&
+    a.dock === b.dock && Number(a.enabled) === Number(b.enabled) && Number(a.created_at) === Number(b.created_at);
 }
 
 function toRecord(row: RobotRow): RobotRecord {

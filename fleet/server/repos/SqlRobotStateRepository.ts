@@ -9,6 +9,13 @@ export interface SqlRobotStateRepositoryOptions {
    * server derives those events again (a replayed event that already applied is a no-op) instead of losing them.
    */
   writeAfter?: () => Promise<unknown>;
+  /**
+   * A robot's state is written at most once per this many ms of its own receive times (default 0: every state). One
+   * that comes sooner is kept and written with the robot's next state that is due, or by flush(). A crash loses only
+   * such kept states: the stored one is then older, the restarted server diffs the robot's next state against it and
+   * derives its parcel events again (an event that already applied is a no-op), and the robot reports anew anyway.
+   */
+  minIntervalMs?: number;
 }
 
 /**
@@ -21,24 +28,35 @@ export class SqlRobotStateRepository implements RobotStateRepository {
   readonly #writeAfter: (() => Promise<unknown>) | undefined;
   readonly #pending = new Map<string, StoredRobotState>();
   readonly #writing = new Map<string, Promise<void>>();
+  readonly #minIntervalMs: number;
+  /** The receive time of each robot's last state that went to the store. */
+  readonly #writtenAtMs = new Map<string, number>();
 
   constructor(store: Store, options: SqlRobotStateRepositoryOptions = {}) {
     this.#store = store;
     this.#writeAfter = options.writeAfter;
+    this.#minIntervalMs = Math.max(0, options.minIntervalMs ?? 0);
   }
 
   save(record: StoredRobotState): Promise<void> {
     this.#pending.set(record.serial, record);
     const running = this.#writing.get(record.serial);
     if (running !== undefined) return running;
-    const write = this.#drain(record.serial).finally(() => this.#writing.delete(record.serial));
-    this.#writing.set(record.serial, write);
-    return write;
+    const last = this.#writtenAtMs.get(record.serial);
+    if (last !== undefined && record.receivedAtMs - last < this.#minIntervalMs) return Promise.resolve();
+    return this.#write(record.serial);
   }
 
-  /** Resolves once every save so far is written (graceful shutdown). */
+  /** Resolves once every save so far is written, kept states included (graceful shutdown). */
   async flush(): Promise<void> {
+    for (const serial of this.#pending.keys()) if (!this.#writing.has(serial)) void this.#write(serial);
     await Promise.all([...this.#writing.values()].map((p) => p.catch(() => undefined)));
+  }
+
+  #write(serial: string): Promise<void> {
+    const write = this.#drain(serial).finally(() => this.#writing.delete(serial));
+    this.#writing.set(serial, write);
+    return write;
   }
 
   async loadAll(): Promise<StoredRobotState[]> {
@@ -58,6 +76,7 @@ export class SqlRobotStateRepository implements RobotStateRepository {
         if (next === waited) break;
       }
       this.#pending.delete(serial);
+      this.#writtenAtMs.set(serial, next.receivedAtMs);
       await this.#store.execute(
         `INSERT INTO robot_states (serial, state, health, received_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (serial) DO UPDATE SET state = excluded.state, health = excluded.health, received_at = excluded.received_at`,

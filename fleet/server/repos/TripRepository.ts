@@ -1,6 +1,7 @@
 import type { VdaBody } from '../../../protocol/index.ts';
 import type { TripStop, WaitingParcel } from '../../dispatch/index.ts';
-import { fromJson, lockRows, StoreError, toJson, type Queryable, type Store, type Tx } from '../../store/index.ts';
+import { fromJson, lockRows, toJson, type Queryable, type Store, type Tx } from '../../store/index.ts';
+import { SqliteShelfMirror, type ShelfKey } from './SqliteShelfMirror.ts';
 import { sqliteChangeToken, type WatchedRows } from './sqliteChangeToken.ts';
 
 export type TripStatus = 'planned' | 'sent' | 'finished' | 'aborted';
@@ -77,13 +78,19 @@ export class TripRepository {
   #lastActive: { keys: string; trips: readonly TripSummary[] } | undefined;
   /** SQLite: the trips' change token at the last listing; while it stays the same, so does the listing. */
   #lastActiveToken: string | undefined;
-  /** The planner views of the last claim, by parcel id, with the version they were built from. */
+  /** PostgreSQL: the planner views of the last claim, by parcel id, with the version they were built from. */
   #claimCache = new Map<string, { version: number; view: WaitingParcel }>();
   /**
-   * The last claim's keys as read (ids and versions, in order) and the list it returned: the next claim that reads the
-   * same keys returns that list again without parsing them (about half the claims of a busy day see an unchanged shelf).
+   * PostgreSQL: the last claim's keys (ids and versions, in order) and the list it returned: the next claim with the same keys
+   * returns that list again (about half the claims of a busy day see an unchanged shelf).
    */
-  #lastClaim: { keys: string; parcels: readonly WaitingParcel[] } | undefined;
+  #lastClaim: { ids: readonly string[]; versions: readonly number[]; parcels: readonly WaitingParcel[] } | undefined;
+  /**
+   * SQLite: every waiting parcel's keys, kept up to date from a log of the parcels that changed (see SqliteShelfMirror),
+   * each with the planner view built for it; and the last claim from it, with the list it returned.
+   */
+  readonly #shelf = new SqliteShelfMirror<WaitingParcel>();
+  #lastMirrorClaim: { keys: readonly ShelfKey<WaitingParcel>[]; parcels: readonly WaitingParcel[] } | undefined;
   /**
    * SQLite: the shelf's change token (sqliteChangeToken) at the last claim, with its limit, and that claim's list. A
    * claim with the same token and limit returns the list without reading a key: no waiting parcel changed since.
@@ -263,8 +270,9 @@ export class TripRepository {
    * Waiting parcels (status received), oldest first, locked for this transaction. On PostgreSQL `SKIP LOCKED` lets
    * several server instances each claim different parcels instead of waiting on one another.
    *
-   * A round claims up to the whole shelf (thousands of rows) and most of it is the same as last round: the claim reads
-   * ids and versions (from the index), and builds a parcel's planner view again only when its version changed (every
+   * A round claims up to the whole shelf (thousands of rows) and most of it is the same as last round: the claim takes
+   * ids and versions (on SQLite from a mirror that re-reads only the parcels changed since the last claim; on
+   * PostgreSQL from the index), and builds a parcel's planner view again only when its version changed (every
    * parcel change bumps it, overrides included). Views are shared between claims: read-only. A claim that reads the
    * very keys of the last one returns the last list itself (also read-only): same ids and versions, same views.
    */
@@ -278,9 +286,10 @@ export class TripRepository {
   }
 
   async #claim(tx: Tx, limit: number): Promise<readonly WaitingParcel[]> {
-    const read = await claimKeys(tx, limit);
-    if (this.#lastClaim !== undefined && this.#lastClaim.keys === read.keys) return this.#lastClaim.parcels;
-    const { ids, versions } = read.parse();
+    if (tx.dialect === 'sqlite') return this.#claimFromMirror(tx, limit);
+    const { ids, versions } = await claimKeys(tx, limit);
+    const last = this.#lastClaim;
+    if (last !== undefined && sameKeys(last, ids, versions)) return last.parcels;
     const cache = this.#claimCache;
     const out: WaitingParcel[] = new Array<WaitingParcel>(ids.length);
     const missing: number[] = [];
@@ -299,19 +308,7 @@ export class TripRepository {
          WHERE id IN (${chunk.map((_, i) => `$${i + 1}`).join(', ')})`,
         chunk,
       );
-      for (const r of rows) {
-        cache.set(r.id, {
-          version: Number(r.version),
-          view: {
-            id: r.id,
-            destination: r.destination,
-            readyAtMs: Number(r.ready_at ?? r.created_at),
-            ...(Number(r.held) ? { held: true } : {}),
-            ...(r.pinned_robot === null ? {} : { pinnedRobot: r.pinned_robot }),
-            ...(Number(r.delivery_attempts) > 0 ? { attempts: Number(r.delivery_attempts) } : {}),
-          },
-        });
-      }
+      for (const r of rows) cache.set(r.id, { version: Number(r.version), view: toWaitingParcel(r) });
       for (const i of missing.slice(base, base + CLAIM_CHUNK)) {
         const entry = cache.get(ids[i]!);
         if (entry !== undefined) out[i] = entry.view;
@@ -327,50 +324,77 @@ export class TripRepository {
       this.#claimCache = keep;
     }
     const parcels = out.filter((v) => v !== undefined);
-    this.#lastClaim = { keys: read.keys, parcels };
+    this.#lastClaim = { ids, versions, parcels };
     return parcels;
+  }
+
+  /** SQLite: the claim from the shelf mirror, whose keys carry the views built for them (a changed parcel has a new key). */
+  async #claimFromMirror(tx: Tx, limit: number): Promise<readonly WaitingParcel[]> {
+    const keys = await this.#shelf.keys(tx, limit);
+    const last = this.#lastMirrorClaim;
+    if (last !== undefined && sameShelfKeys(last.keys, keys)) return last.parcels;
+    const missing = keys.filter((k) => k.memo === undefined);
+    for (let base = 0; base < missing.length; base += CLAIM_CHUNK) {
+      const chunk = missing.slice(base, base + CLAIM_CHUNK);
+      const views = await this.#views(tx, chunk.map((k) => k.id));
+      for (const k of chunk) k.memo = views.get(k.id);
+    }
+    const parcels: WaitingParcel[] = [];
+    for (const k of keys) if (k.memo !== undefined) parcels.push(k.memo);
+    this.#lastMirrorClaim = { keys, parcels };
+    return parcels;
+  }
+
+  /** The planner views of these parcels, by id (one statement: pass at most CLAIM_CHUNK ids). */
+  async #views(tx: Tx, ids: readonly string[]): Promise<Map<string, WaitingParcel>> {
+    const rows = await tx.query<{
+      id: string; destination: string; created_at: number; ready_at: number | null; held: number | boolean; pinned_robot: string | null; delivery_attempts: number;
+    }>(
+      `SELECT id, destination, created_at, ready_at, held, pinned_robot, delivery_attempts FROM parcels WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`,
+      ids,
+    );
+    return new Map(rows.map((r) => [r.id, toWaitingParcel(r)]));
   }
 }
 
 /**
- * The claim's keys: ids and versions of up to `limit` waiting parcels, oldest first. On PostgreSQL they are rows locked
- * with SKIP LOCKED. On SQLite (where BEGIN IMMEDIATE already holds the whole database) they come as two JSON arrays in
- * one row: a claim reads thousands of keys every planner run, and building a row object per key cost five times what
- * the engine's aggregation and one JSON.parse do. Both aggregates read the same rows in the same step, so the i-th id
- * and the i-th version belong together; the subquery's ORDER BY … LIMIT chooses which parcels, whatever order the
- * arrays come in (the planner sorts its input itself).
+ * The claim's keys on PostgreSQL: ids and versions of up to `limit` waiting parcels, oldest first, as rows locked with
+ * SKIP LOCKED. (SQLite, where BEGIN IMMEDIATE already holds the whole database, keeps them in a SqliteShelfMirror.)
  */
-async function claimKeys(tx: Tx, limit: number): Promise<ClaimKeys> {
-  if (tx.dialect === 'sqlite') {
-    const [row] = await tx.query<{ ids: string | null; versions: string | null }>(
-      `SELECT json_group_array(id) AS ids, json_group_array(version) AS versions FROM
-       (SELECT id, version FROM parcels WHERE status = 'received' ORDER BY created_at, id LIMIT $1) AS w`,
-      [limit],
-    );
-    const idsText = row?.ids ?? null, versionsText = row?.versions ?? null;
-    return {
-      // Both arrays are JSON (no raw newline inside), so the newline keeps the two texts apart.
-      keys: `${idsText ?? ''}\n${versionsText ?? ''}`,
-      parse: () => {
-        const ids = fromJson<string[] | null>(idsText) ?? [];
-        const versions = fromJson<number[] | null>(versionsText) ?? [];
-        if (ids.length !== versions.length) throw new StoreError('STORE_QUERY', `claimWaiting: ${ids.length} ids but ${versions.length} versions`);
-        return { ids, versions };
-      },
-    };
-  }
+async function claimKeys(tx: Tx, limit: number): Promise<{ ids: string[]; versions: number[] }> {
   const rows = await tx.query<{ id: string; version: number }>(
     `SELECT id, version FROM parcels WHERE status = 'received' ORDER BY created_at, id LIMIT $1${lockRows(tx, 'skip locked')}`,
     [limit],
   );
-  const ids = rows.map((k) => k.id), versions = rows.map((k) => Number(k.version));
-  return { keys: JSON.stringify([ids, versions]), parse: () => ({ ids, versions }) };
+  return { ids: rows.map((k) => k.id), versions: rows.map((k) => Number(k.version)) };
 }
 
-/** What a claim read: its keys as one comparable text, and the ids and versions they hold (parsed on demand). */
-interface ClaimKeys {
-  keys: string;
-  parse: () => { ids: string[]; versions: number[] };
+/** A waiting parcel as the planner sees it. */
+function toWaitingParcel(r: {
+  id: string; destination: string; created_at: number; ready_at: number | null; held: number | boolean; pinned_robot: string | null; delivery_attempts: number;
+}): WaitingParcel {
+  return {
+    id: r.id,
+    destination: r.destination,
+    readyAtMs: Number(r.ready_at ?? r.created_at),
+    ...(Number(r.held) ? { held: true } : {}),
+    ...(r.pinned_robot === null ? {} : { pinnedRobot: r.pinned_robot }),
+    ...(Number(r.delivery_attempts) > 0 ? { attempts: Number(r.delivery_attempts) } : {}),
+  };
+}
+
+/** The same parcels at the same versions, in the same order (a key object is replaced when its parcel changes). */
+function sameShelfKeys(a: readonly ShelfKey<WaitingParcel>[], b: readonly ShelfKey<WaitingParcel>[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && (a[i]!.id !== b[i]!.id || a[i]!.version !== b[i]!.version)) return false;
+  return true;
+}
+
+/** Whether a claim read the very keys of the last one, in the same order. */
+function sameKeys(last: { ids: readonly string[]; versions: readonly number[] }, ids: readonly string[], versions: readonly number[]): boolean {
+  if (last.ids.length !== ids.length) return false;
+  for (let i = 0; i < ids.length; i++) if (last.ids[i] !== ids[i] || last.versions[i] !== versions[i]) return false;
+  return true;
 }
 
 function sameKey(a: TripKey, b: TripKey): boolean {

@@ -280,6 +280,14 @@ function runRepositorySuite(name: string, make: MakeTestStore): void {
       expect(robots.get('r3')).toBeUndefined();
       await robots.refresh();
       expect(robots.get('r3')).toEqual({ serial: 'r3', manufacturer: 'acme', compartments: 3 });
+      // The tracker looks a robot up on every message and rebuilds its view when the record is another object.
+      const r3 = robots.get('r3');
+      await robots.refresh();
+      expect(robots.get('r3')).toBe(r3);
+      expect(robots.list().find((r) => r.serial === 'r3')).toBe(r3);
+      await store.execute('UPDATE robots SET capacity = 5 WHERE serial = $1', ['r3']);
+      await robots.refresh();
+      expect(robots.get('r3')).toEqual({ serial: 'r3', manufacturer: 'acme', compartments: 5 });
     });
 
     it('SqlRobotStateRepository: coalesces saves per robot and keeps the newest', async () => {
@@ -323,6 +331,25 @@ function runRepositorySuite(name: string, make: MakeTestStore): void {
       release();
       await Promise.all([first, second]);
       expect((await states.loadAll()).map((s) => [s.serial, s.receivedAtMs])).toEqual([['r6', T0 + 2]]);
+    });
+
+    it('SqlRobotStateRepository: with minIntervalMs, writes a robot at most that often; a state kept meanwhile goes with the next due one, or by flush', async () => {
+      const states = new SqlRobotStateRepository(store, { minIntervalMs: 10_000 });
+      const health = { kind: 'online' as const, mode: 'idle' as const, lastStateAt: T0 };
+      const save = (serial: string, n: number, atMs: number) => states.save({ serial, state: { orderId: `o${n}`, headerId: n } as unknown as State, health, receivedAtMs: atMs });
+      const stored = async () => (await states.loadAll()).map((s) => [s.serial, (s.state as unknown as { orderId: string }).orderId]);
+      await save('r7', 1, T0);
+      await save('r8', 1, T0 + 1_000);
+      await save('r7', 2, T0 + 4_000);
+      await save('r7', 3, T0 + 9_999);
+      // r7's states 2 and 3 came within 10 s of state 1: kept, not written.
+      expect(await stored()).toEqual([['r7', 'o1'], ['r8', 'o1']]);
+      await save('r7', 4, T0 + 10_000);
+      expect(await stored()).toEqual([['r7', 'o4'], ['r8', 'o1']]);
+      await save('r7', 5, T0 + 12_000);
+      await save('r8', 2, T0 + 2_000);
+      await states.flush();
+      expect(await stored()).toEqual([['r7', 'o5'], ['r8', 'o2']]);
     });
 
     it('SqlTokenRepository: finds active tokens by hash only, revokes once', async () => {

@@ -6,6 +6,7 @@ import { VirtualClock } from '../../../clock/index.ts';
 import { openStore, type Queryable, type Store } from '../../store/index.ts';
 import { makePostgresTestStore, makeSqliteTestStore, postgresSkipReason, type TestStore } from '../../store/testStores.ts';
 import { sqliteChangeToken, type WatchedRows } from './sqliteChangeToken.ts';
+import { SqlRobotRepository } from './SqlRobotRepository.ts';
 import { TripRepository } from './TripRepository.ts';
 
 const pgSkip = await postgresSkipReason();
@@ -120,6 +121,25 @@ describe('sqliteChangeToken', () => {
     expect((await trips.activeSummaries()).map((t) => [t.id, t.status])).toEqual([['T1', 'sent']]);
     expect(await trips.hasMoreWaitingThan(1)).toBe(false);
     expect((await claim())[1]).toMatchObject({ id: 'P2', held: true });
+  });
+
+  it("SqlRobotRepository's refresh sees another connection's robots on the same file, and skips the read while none changed", async () => {
+    const [a, b] = await twoConnections(cleanups);
+    const robots = new SqlRobotRepository(a);
+    const add = (q: Queryable, serial: string) => q.execute(
+      "INSERT INTO robots (serial, manufacturer, credential_hash, capacity, dock, enabled, created_at) VALUES ($1, 'acme', NULL, 3, NULL, 1, 1)", [serial],
+    );
+    await add(a, 'r1');
+    await robots.refresh();
+    const r1 = robots.get('r1');
+    await robots.refresh();
+    expect(robots.get('r1')).toBe(r1);
+    await add(b, 'r2');
+    await robots.refresh();
+    expect(robots.list().map((r) => r.serial)).toEqual(['r1', 'r2']);
+    await b.execute("UPDATE robots SET enabled = 0 WHERE serial = 'r1'");
+    await robots.refresh();
+    expect(robots.get('r1')).toBeUndefined();
   });
 
   it.skipIf(pgSkip !== undefined)(`is undefined on PostgreSQL (the callers read the rows every time) ${pgSkip ?? ''}`, async () => {
