@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../clock/index.ts';
 import type { CodeHash } from '../../protocol/index.ts';
 import {
-  chargingPolicy, defaultChargingConfig, handleUnclaimed, planTrips, replanAfterRobotFailure,
+  EnergyCalibration, chargingPolicy, defaultChargingConfig, handleUnclaimed, planTrips, replanAfterRobotFailure,
   type CarriedStage, type ChargingConfig, type DispatchConfig, type DispatchRobot, type Dock, type EnergyModel, type RobotState, type WaitingParcel,
 } from '../dispatch/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
@@ -164,6 +164,8 @@ export class DispatchLoop {
   #shelfVersion = 0;
   /** The last plan that assigned nothing: what it saw, and until when it stands. */
   #fruitless: { key: string; untilMs: number } | undefined;
+  /** Trips' real energy against their estimates, scaling the planner's energy margin. */
+  readonly energyCalibration = new EnergyCalibration();
 
   constructor(options: DispatchLoopOptions) {
     this.#o = options;
@@ -346,6 +348,10 @@ export class DispatchLoop {
     const routeOverrides: Record<string, string[]> = {};
     for (const o of await overrides.robotOverrides()) if (o.route !== null && o.route.length > 0) routeOverrides[o.serial] = o.route;
     const created: TripRecord[] = [];
+    const measured: Array<{ id: string; serial: string; energyWh: number }> = [];
+    // Trips have used more than their estimates on a crowded campus: the margin grows with what finished trips used.
+    const factor = this.energyCalibration.factor;
+    const planConfig = factor === 1 ? config : { ...config, energyMarginFactor: config.energyMarginFactor * factor };
     // The parcels as the transaction left them, told to onParcelChanged once it commits (no second read of each).
     const assigned: Parcel[] = [];
     const undeliverable: Parcel[] = [];
@@ -354,7 +360,7 @@ export class DispatchLoop {
       if (waiting.length === 0) return;
       const now = clock.now();
       // The round reads only the undeliverable reasons: no list of the thousands of parcels left over capacity.
-      const plan = planTrips({ nowMs: now, parcels: waiting, robots, travel: campus.travel }, config, { routeOverrides, reportNoCapacity: false });
+      const plan = planTrips({ nowMs: now, parcels: waiting, robots, travel: campus.travel }, planConfig, { routeOverrides, reportNoCapacity: false });
       this.#m.plans.inc();
       this.#fruitless = plan.trips.length === 0 ? { key, untilMs: now + fruitlessMs } : undefined;
       if (this.#o.returnUndeliverable === true) {
@@ -373,6 +379,7 @@ export class DispatchLoop {
           order: null, createdAtMs: now, startedAtMs: null, finishedAtMs: null,
         };
         await trips.insert(tx, record);
+        measured.push({ id, serial: trip.robot, energyWh: trip.energyWh });
         for (const p of trip.parcels) {
           assigned.push(await this.#o.parcels.applyEventIn(tx, p.parcelId, { type: 'assign', robotSerial: trip.robot, tripId: id }, { actor: 'dispatch' }));
         }
@@ -387,6 +394,11 @@ export class DispatchLoop {
       }
     });
     this.#m.trips.inc({}, created.length);
+    // After the commit: a rolled-back plan's trips never start.
+    for (const t of measured) {
+      const r = robots.find((x) => x.serial === t.serial);
+      if (r?.state === 'idle_at_hub') this.energyCalibration.tripStarted(t.id, t.serial, t.energyWh, r.batteryPct, r.energy.capacityWh);
+    }
     this.#m.planned.inc({}, created.reduce((n, t) => n + t.parcels.length, 0));
     for (const p of assigned) this.#o.onParcelChanged?.(p);
     for (const p of undeliverable) this.#o.onParcelChanged?.(p);
@@ -434,6 +446,11 @@ export class DispatchLoop {
       if (!(await trips.end(this.#o.store, trip.id, recovered ? 'aborted' : 'finished', clock.now()))) continue;
       if (recovered) await this.#clearAlert(`${trip.id}/recovery`, clock.now());
       this.#log.info(recovered ? 'trip of a recovered robot ended' : 'trip finished', { trip: trip.id, robot: trip.robotSerial });
+      if (recovered) this.energyCalibration.forget(trip.id);
+      else if (view.batteryPct !== undefined) {
+        const ratio = this.energyCalibration.tripEnded(trip.id, view.batteryPct);
+        if (ratio !== undefined) this.#log.info('trip energy measured', { trip: trip.id, robot: trip.robotSerial, usedOverEstimate: ratio, marginFactor: this.energyCalibration.factor });
+      }
       // Stranded: on to its spot first; what is aboard comes off there (the robots-back-with-parcels step below).
       if (stranded) await this.#sendHome(view);
       else await this.#sendReturn(trip, view);

@@ -1,4 +1,6 @@
 export { planTrips, compareUrgency } from './planTrips.ts';
+export { EnergyCalibration, defaultEnergyCalibrationOptions } from './EnergyCalibration.ts';
+export type { EnergyCalibrationOptions } from './EnergyCalibration.ts';
 export { buildTrip, overrideStopOrder, rerouteTrip, tripEnergyWh, usableEnergyWh } from './buildTrip.ts';
 export { planLiveReroute, scheduleLiveStops } from './planLiveReroute.ts';
 export type { LiveRerouteDecision, LiveStop, LiveTrip, RemainingStop } from './planLiveReroute.ts';
