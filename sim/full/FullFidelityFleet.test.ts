@@ -161,6 +161,21 @@ describe('full-fidelity robots', () => {
     expect(polite.fleet.stats().collisions).toBe(0);
   }, 90_000);
 
+  it('keeps every collision as an event, however many near misses came first (those are bounded)', async () => {
+    const clock = new VirtualClock(10 * H);
+    const fleet = await createFullFidelityFleet(fleetOptions(clock, ['R01']));
+    // The world's contact events as its step leaves them: 150 near misses, then a collision with a walker.
+    for (let i = 0; i < 150; i++) fleet.world.events.push({ timeMs: clock.now(), robotId: 'R01', kind: 'pedestrian', otherId: i, gapM: 0.1, robotSpeedMps: 0.5 });
+    fleet.world.events.push({ timeMs: clock.now(), robotId: 'R01', kind: 'pedestrian', otherId: 999, gapM: -0.02, robotSpeedMps: 0.5 });
+    clock.runFor(200);
+    const robot = fleet.robot('R01')!;
+    await fleet.stop();
+    expect(robot.contacts.nearMisses).toBe(150);
+    expect(robot.contacts.collisions).toBe(1);
+    expect(fleet.events.filter((e) => e.gapM > 0)).toHaveLength(100);
+    expect(fleet.events.filter((e) => e.gapM <= 0).map((e) => e.otherId)).toEqual([999]);
+  }, 60_000);
+
   it('charge only at a dock: the body charges there, elsewhere the start is refused with a fault', async () => {
     const clock = new VirtualClock(10 * H);
     const fleet = await createFullFidelityFleet(fleetOptions(clock, ['R01', 'R02'], {

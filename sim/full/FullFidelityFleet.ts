@@ -75,7 +75,8 @@ export interface FullFidelityStats {
   busMessages: number;
 }
 
-const KEEP_EVENTS = 100;
+/** Near misses kept as events (the first ones); every collision is kept. */
+const KEEP_NEAR_MISS_EVENTS = 100;
 const KEEP_LOGS = 100;
 
 export class FullFidelityFleet {
@@ -86,8 +87,13 @@ export class FullFidelityFleet {
   readonly routes: RouteCache;
   readonly pedestrians: Pedestrians | undefined;
   readonly robots: FullFidelityRobot[] = [];
-  /** The first contact events (bounded), for the report, each with what the robot was doing (`detail`). */
+  /**
+   * Every collision and the first near misses (bounded), for the report, each with what the robot was doing
+   * (`detail`). Collisions are never dropped: the 60-robot day's near misses filled the bound within its first hour,
+   * and its five collisions had no event to say who, where or doing what.
+   */
   readonly events: Array<ContactEvent & { detail: string }> = [];
+  #nearMissEvents = 0;
   /** The last warn/error log entries of the bus (bounded). */
   readonly logs: LogEntry[] = [];
   readonly #bySerial = new Map<string, FullFidelityRobot>();
@@ -201,7 +207,7 @@ export class FullFidelityFleet {
           if (e.kind === 'pedestrian') c.pedestrianNearMisses++;
         }
       }
-      if (this.events.length < KEEP_EVENTS) this.events.push({ ...e, detail: this.#contactDetail(e) });
+      if (e.gapM <= 0 || this.#nearMissEvents++ < KEEP_NEAR_MISS_EVENTS) this.events.push({ ...e, detail: this.#contactDetail(e) });
     }
     ev.length = 0;
   }
