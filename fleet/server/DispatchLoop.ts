@@ -116,7 +116,7 @@ export interface DispatchLoopOptions {
    * Makes trip (`T`), charging (`C`), unload (`L`) and home (`H`: a robot sent on to its hub spot) order ids; default `{prefix}-` and 48 CSPRNG bits. The simulator
    * passes a counter so a seeded day is reproducible (active trips are listed in id order).
    */
-  newId?: (prefix: 'T' | 'C' | 'L' | 'H') => string;
+  newId?: (prefix: 'T' | 'C' | 'L' | 'H' | 'D') => string;
 }
 
 /** What a dispatcher's "robot recovered" did. */
@@ -133,6 +133,8 @@ const DEFAULT_ENERGY: EnergyModel = { capacityWh: 1000, whPerM: 0.05, idleW: 30 
 
 /** Instant actions are re-sent after this long without the robot showing their effect. */
 const RESEND_AFTER_MS = 30_000;
+/** A robot this far from its charging bay (on the bay's node) is sent on to it before startCharging, m. */
+const BAY_REACH_M = 1.5;
 
 /** Parcel statuses that mean "aboard a robot" for the failure rule. */
 /** VDA 5050 error types with which a robot refuses an order [VDA5050 §6.6.4.3]. */
@@ -154,7 +156,7 @@ export class DispatchLoop {
   #hubSpots: ReadonlyMap<string, { x: number; y: number }>;
   #dockBaySpots: ReadonlyMap<string, { x: number; y: number }>;
   readonly #docks: DockRepository;
-  readonly #newId: (prefix: 'T' | 'C' | 'L' | 'H') => string;
+  readonly #newId: (prefix: 'T' | 'C' | 'L' | 'H' | 'D') => string;
   readonly #charging: ChargingConfig;
   /** serial → when startCharging / stopCharging / cancelOrder was last sent (throttles re-sends; lost on restart, harmlessly). */
   readonly #lastSent = new Map<string, number>();
@@ -502,6 +504,25 @@ export class DispatchLoop {
     }
   }
 
+  /** How far the robot stands from its bay (0 when it has not reported a position). */
+  #offBayM(view: RobotView, bay: OrderPlace): number {
+    return view.position === undefined ? 0 : Math.hypot(view.position.x - bay.x, view.position.y - bay.y);
+  }
+
+  /** A robot on its bay's node but away from the bay: a move order from where it stands onto the bay. */
+  async #sendOnToBay(view: RobotView, bay: OrderPlace, offM: number): Promise<void> {
+    const { tracker, campus } = this.#o;
+    if (view.position === undefined) return;
+    const here = { ...bay, x: view.position.x, y: view.position.y };
+    try {
+      await tracker.sendOrder(view.serial, buildMoveOrder({ orderId: this.#newId('D'), mapId: campus.mapId, from: here, to: bay, fromDeviationM: 2 }));
+      this.#m.orders.inc({ kind: 'to_dock' });
+      this.#log.warn('robot stopped short of its charging bay; sent on to it', { robot: view.serial, offM, position: view.position });
+    } catch (e) {
+      this.#log.error('sending a robot on to its charging bay failed; retrying', { robot: view.serial, error: e });
+    }
+  }
+
   async #sendReturn(trip: TripSummary, view: RobotView): Promise<void> {
     const aboard = new Set(view.loads.map((l) => l.loadId).filter((id): id is string => id !== undefined));
     const parcels = trip.parcels.filter((p) => aboard.has(p.parcelId)).map((p) => ({ parcelId: p.parcelId, compartment: p.compartment }));
@@ -708,8 +729,14 @@ export class DispatchLoop {
       const idle = view.health.mode === 'idle' && view.driving !== true;
       if (bay.status === 'to_dock') {
         if (view.orderId === bay.orderId && view.lastNodeId === dock.nodeId && idle) {
-          this.#lastSent.set(`charge:${view.serial}`, now);
-          await this.#instant(view.serial, 'startCharging');
+          const offM = this.#offBayM(view, dock);
+          if (offM > BAY_REACH_M) {
+            this.#lastSent.set(`redock:${view.serial}`, now);
+            await this.#sendOnToBay(view, dock, offM);
+          } else {
+            this.#lastSent.set(`charge:${view.serial}`, now);
+            await this.#instant(view.serial, 'startCharging');
+          }
           wrote = true;
           await this.#docks.setStatus(store, view.serial, 'charging', now);
           this.#m.charging.inc({ decision: 'docked' });
@@ -721,8 +748,16 @@ export class DispatchLoop {
           offLimits.delete(view.serial);
         }
       } else if (bay.status === 'charging') {
-        if (view.charging !== true && idle && view.lastNodeId === dock.nodeId && this.#due(`charge:${view.serial}`, now)) {
-          await this.#instant(view.serial, 'startCharging');
+        if (view.charging !== true && idle && view.lastNodeId === dock.nodeId) {
+          // Stopped short of the bay (its way blocked a while; a robot counts a blocked goal within a few metres as
+          // reached): its charger is out of reach and startCharging fails every time. In the 60-robot day (issue #5)
+          // R13 stood 19 h 2 m short of dock-2/4, the fleet re-sending startCharging, and ran flat. On to the bay.
+          const offM = this.#offBayM(view, dock);
+          if (offM > BAY_REACH_M) {
+            if (this.#due(`redock:${view.serial}`, now)) await this.#sendOnToBay(view, dock, offM);
+          } else if (this.#due(`charge:${view.serial}`, now)) {
+            await this.#instant(view.serial, 'startCharging');
+          }
         }
         if (forced.has(view.serial) && (view.batteryPct ?? 0) >= this.#charging.chargedPct) {
           // A forced charge ends when the robot is full; until then chargingPolicy keeps it on the bay.

@@ -114,6 +114,26 @@ describe('charging in the dispatch loop (VirtualClock, in-process broker, headle
     expect(battery(r3)).toBeGreaterThanOrEqual(90);
   });
 
+  it('a robot that stopped short of its bay is sent on to it and charges there, not where it stopped', async () => {
+    fleet = await startTestFleet({ deps: { baysPerDock: 1 } });
+    const f = fleet;
+    robots = await register(f, ['r1']);
+    const [r1] = robots as [TestRobot];
+    // As a full-fidelity robot whose way to the bay was blocked counts its goal reached a few metres short (issue #5).
+    r1.robot.motion.stopShortM = 3;
+    setBattery(r1, 8);
+    expect(await advanceUntil(f.clock, async () => (await bays(f)).some((b) => b.status === 'charging'), 120_000)).toBe(true);
+    expect(charging(r1)).toBe(false);
+    r1.robot.motion.stopShortM = 0;
+    expect(await advanceUntil(f.clock, () => charging(r1), 120_000)).toBe(true);
+    const p = r1.robot.motion.pose;
+    const offM = Math.min(...['dock-1', 'dock-2'].map((id) => {
+      const d = f.server.campus.orderPlace(id)!;
+      return Math.hypot(p.x - d.x, p.y - d.y);
+    }));
+    expect(offM).toBeLessThan(0.5);
+  });
+
   it('keeps bay occupancy across a restart: the charging robot stays on its bay, nobody else is sent there', async () => {
     const databaseUrl = join(mkdtempSync(join(tmpdir(), 'fleet-charge-')), 'fleet.sqlite');
     const first = await startTestFleet({ databaseUrl, deps: { baysPerDock: 1 } });

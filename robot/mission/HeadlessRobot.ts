@@ -26,6 +26,11 @@ export class StandInMotion implements MotionPort {
   readonly #stepMs: number;
   #pose: MapPose;
   #timer: TimerHandle | undefined;
+  /**
+   * Arrive this far short of each goal (a robot that counts a blocked goal within its tolerance as reached); 0: on
+   * the goal. For fleet tests of robots that stop short.
+   */
+  stopShortM = 0;
 
   constructor(clock: Clock, runner: MissionRunner, start: MapPose, options: StandInMotionOptions = {}) {
     this.#clock = clock;
@@ -48,9 +53,12 @@ export class StandInMotion implements MotionPort {
       const dy = goal.y - this.#pose.y;
       const left = Math.hypot(dx, dy);
       const stepM = (speed * this.#stepMs) / 1000;
-      if (left <= stepM) {
+      const shortM = Math.min(this.stopShortM, left);
+      if (left - shortM <= stepM) {
         this.stop(false);
-        this.#pose = { x: goal.x, y: goal.y, theta: goal.theta ?? this.#pose.theta, mapId: goal.mapId };
+        this.#pose = shortM > 0
+          ? { x: goal.x - (dx / left) * shortM, y: goal.y - (dy / left) * shortM, theta: Math.atan2(dy, dx), mapId: goal.mapId }
+          : { x: goal.x, y: goal.y, theta: goal.theta ?? this.#pose.theta, mapId: goal.mapId };
         this.#report(0);
         this.#runner.dispatch({ type: 'arrivedAtNode', nodeId: target.nodeId, sequenceId: target.sequenceId });
         return;
