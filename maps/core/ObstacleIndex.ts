@@ -93,8 +93,11 @@ export class ObstacleIndex {
   #scratchBusy = false;
   #circleBuf = new Float64Array(48);
   #ranges = new Float64Array(0);
+  /** #scanBySweep's beam directions, NaN for a beam not yet needed (every entry is NaN between scans). */
   #dirX = new Float64Array(0);
   #dirY = new Float64Array(0);
+  /** The beams #scanBySweep needed, in the order it first did. */
+  #touched = new Int32Array(0);
   readonly #arcPairs = new Int32Array(16);
   /** Per grid cell, for containsPoint: 0 not asked yet, else INSIDE or OUTSIDE (empty cells only); built on first use. */
   #insideCell: Uint8Array | undefined;
@@ -521,14 +524,17 @@ export class ObstacleIndex {
   ): void {
     if (this.#ranges.length < count) {
       this.#ranges = new Float64Array(count);
-      this.#dirX = new Float64Array(count);
+      this.#dirX = new Float64Array(count).fill(NaN);
       this.#dirY = new Float64Array(count);
+      this.#touched = new Int32Array(count);
     }
+    // Only the beams some segment or circle needs are touched (a few dozen of 180 in the open): each is set up on first
+    // use, and put back to "not needed" at the end, so nothing is done per beam for the rest.
     const ranges = this.#ranges;
     const dirX = this.#dirX;
     const dirY = this.#dirY;
-    ranges.fill(Infinity, 0, count);
-    dirX.fill(NaN, 0, count);
+    const touched = this.#touched;
+    let nTouched = 0;
     const minSpanRad = 0.25 * Math.abs(inc);
     const pairs = this.#arcPairs;
 
@@ -572,7 +578,11 @@ export class ObstacleIndex {
             }
             for (let p = 0; p < n; p++) {
               for (let i = pairs[2 * p]!, iEnd = pairs[2 * p + 1]!; i <= iEnd; i++) {
-                if (dirX[i] !== dirX[i]) beamDirection(dirX, dirY, i, angle0, inc);
+                if (dirX[i] !== dirX[i]) {
+                  beamDirection(dirX, dirY, i, angle0, inc);
+                  ranges[i] = Infinity;
+                  touched[nTouched++] = i;
+                }
                 const t = raySegmentDistance(px, py, dirX[i]!, dirY[i]!, ax, ay, ex, ey);
                 if (t < ranges[i]!) ranges[i] = t;
               }
@@ -600,16 +610,23 @@ export class ObstacleIndex {
       }
       for (let p = 0; p < n; p++) {
         for (let i = pairs[2 * p]!, iEnd = pairs[2 * p + 1]!; i <= iEnd; i++) {
-          if (dirX[i] !== dirX[i]) beamDirection(dirX, dirY, i, angle0, inc);
+          if (dirX[i] !== dirX[i]) {
+            beamDirection(dirX, dirY, i, angle0, inc);
+            ranges[i] = Infinity;
+            touched[nTouched++] = i;
+          }
           const t = rayCircleDistance(px, py, dirX[i]!, dirY[i]!, cx, cy, r);
           if (t < ranges[i]!) ranges[i] = t;
         }
       }
     }
 
-    for (let i = 0; i < count; i++) {
+    out.fill(Infinity, 0, count);
+    for (let j = 0; j < nTouched; j++) {
+      const i = touched[j]!;
       const range = ranges[i]!;
       out[i] = range <= maxRangeM ? range : Infinity;
+      dirX[i] = NaN;
     }
   }
 

@@ -35,6 +35,7 @@ import {
   type BackUpState,
   type PoseCorrection,
   type PoseCorrectionParams,
+  type PurePursuitInput,
   type PurePursuitParams,
   type PurePursuitState,
   type TrackedPath,
@@ -210,6 +211,8 @@ export class ControllerNode {
   readonly #gaps = createSideGaps();
   readonly #backUp: BackUpState = createBackUpState();
   readonly #out = createPurePursuitOutput();
+  /** The pursuit's input, refilled every tick (purePursuitStep keeps no reference to it). */
+  readonly #ppInput: PurePursuitInput = { dtS: 0, obstacleDistM: 0, lateralOffsetM: 0, speedLimitMps: 0 };
   #moving = false;
   /** When the pending re-plan (blocked) was asked for; undefined when none is pending (a path came since). */
   #replanAskedMs: number | undefined;
@@ -437,12 +440,12 @@ export class ControllerNode {
       }
       return;
     }
-    const out = purePursuitStep(path, pose, {
-      dtS,
-      obstacleDistM: avoid.nearestObstacleM,
-      lateralOffsetM: avoid.lateralOffsetM,
-      speedLimitMps: Math.min(avoid.speedLimitMps, this.#speedLimitMps),
-    }, this.#state, this.#pp, this.#out);
+    const input = this.#ppInput;
+    input.dtS = dtS;
+    input.obstacleDistM = avoid.nearestObstacleM;
+    input.lateralOffsetM = avoid.lateralOffsetM;
+    input.speedLimitMps = Math.min(avoid.speedLimitMps, this.#speedLimitMps);
+    const out = purePursuitStep(path, pose, input, this.#state, this.#pp, this.#out);
     if (out.mode === 'goal-reached') {
       this.metrics.arrivals++;
       this.#path = undefined;

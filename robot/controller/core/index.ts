@@ -35,5 +35,6 @@ export {
 export type { PoseCorrection, PoseCorrectionParams } from './poseCorrection.ts';
 export { backUpHoldS, backUpSpeed, createBackUpState, defaultBackUpParams, startBackUp } from './backUp.ts';
 export type { BackUpParams, BackUpState } from './backUp.ts';
+export { exactHypot } from './exactHypot.ts';
 export { createSideGaps, defaultTurnBesideParams, limitTurnBeside, measureSideGaps, validateTurnBesideParams } from './turnBeside.ts';
 export type { SideGaps, TurnBesideParams } from './turnBeside.ts';

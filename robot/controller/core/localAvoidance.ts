@@ -4,10 +4,11 @@
  * standing blocked for a timeout, ask for a re-plan. Deterministic and pure: state in, state out, no allocation.
  *
  * Offsets are a 1-D occupancy: every scan point in the corridor blocks the offsets within (robot half-width +
- * clearance) of its lateral position, so the choice is a scan over a small bit mask, O(beams + offsets).
+ * clearance) of its lateral position, so the choice is a scan over a small mask, O(beams + offsets).
  */
 import type { Pose2 } from '../../../maps/core/types.ts';
 import type { LaserScanData } from '../../localization/core/ScanMatcher.ts';
+import { exactHypot } from './exactHypot.ts';
 import { type TrackedPath } from './TrackedPath.ts';
 
 export interface AvoidanceParams {
@@ -116,8 +117,15 @@ export function createAvoidanceState(): AvoidanceState {
 /** Segments this short at the path's end do not give its direction, m. */
 const END_SEGMENT_MIN_M = 0.05;
 
-// Per-offset nearest obstacle ahead; grown on demand, shared (calls are synchronous).
-let aheadByOffset = new Float64Array(64);
+// Which offsets some scan point blocks, as a difference array (a point adds 1 from the first offset it blocks and
+// takes it back after the last): O(1) per point rather than a pass over its ~20 offsets. Grown on demand, shared
+// (calls are synchronous).
+let blockedDiff = new Int32Array(64);
+// The window's segments (lengths and unit directions), worked out once per tick rather than once per scan point; grown
+// on demand, shared.
+let windowLen = new Float64Array(64);
+let windowUx = new Float64Array(64);
+let windowUy = new Float64Array(64);
 
 /**
  * One avoidance tick. `fromSegment` is the controller's progress (the pure pursuit state's segmentIndex), `pose`
@@ -136,9 +144,15 @@ export function updateAvoidance(
   const maxOffset = Math.max(0, p.pathHalfWidthM - p.robotHalfWidthM - p.edgeMarginM);
   const half = Math.floor(maxOffset / p.offsetStepM + 1e-9);
   const nOff = 2 * half + 1;
-  if (aheadByOffset.length < nOff) aheadByOffset = new Float64Array(nOff);
-  const ahead = aheadByOffset;
-  ahead.fill(Number.POSITIVE_INFINITY, 0, nOff);
+  if (blockedDiff.length < nOff + 1) blockedDiff = new Int32Array(nOff + 1);
+  const blocked = blockedDiff;
+  blocked.fill(0, 0, nOff + 1);
+  // The choice below needs, of every offset, only whether it is blocked, and of the current target's, also how far
+  // ahead it is blocked (the nearest point on it): that one is known now, so its distance is kept alone.
+  const cur = Math.max(-half, Math.min(half, Math.round(state.targetOffsetM / p.offsetStepM)));
+  let curAheadM = Number.POSITIVE_INFINITY;
+  // Whether the centre line is blocked, kept alone too: it is asked first, and mostly free.
+  let centreBlocked = false;
 
   // The robot's arc length, and the range of segments the window covers.
   let seg = Math.max(0, Math.min(fromSegment, count - 2));
@@ -173,31 +187,30 @@ export function updateAvoidance(
   const goalInView = p.goalTakenRadiusM > 0 && remainingM <= p.lookAheadM + p.goalTakenRadiusM;
   const takenR2 = p.goalTakenRadiusM * p.goalTakenRadiusM;
   const pastGoalR2 = p.lookAheadM * p.lookAheadM;
+  const nWindow = segEnd - seg + 1;
+  if (windowLen.length < nWindow) {
+    windowLen = new Float64Array(2 * nWindow);
+    windowUx = new Float64Array(2 * nWindow);
+    windowUy = new Float64Array(2 * nWindow);
+  }
+  const wLen = windowLen, wUx = windowUx, wUy = windowUy;
+  for (let k = seg; k <= segEnd; k++) {
+    const len = cumM[k + 1]! - cumM[k]!;
+    wLen[k - seg] = len;
+    if (len <= 0) continue;
+    wUx[k - seg] = (xy[2 * k + 2]! - xy[2 * k]!) / len;
+    wUy[k - seg] = (xy[2 * k + 3]! - xy[2 * k + 1]!) / len;
+  }
   let nearest = Number.POSITIVE_INFINITY;
-  const n = scan.ranges.length;
+  const ranges = scan.ranges, n = ranges.length;
+  const rMin = scan.rangeMinM, rMax = scan.rangeMaxM;
+  const a0 = pose.theta + p.laserYawRad + scan.angleMinRad, inc = scan.angleIncrementRad;
   for (let i = 0; i < n; i++) {
-    const r = scan.ranges[i]!;
-    if (!(r >= scan.rangeMinM && r < scan.rangeMaxM) || r > maxRange) continue;
-    const a = pose.theta + p.laserYawRad + scan.angleMinRad + i * scan.angleIncrementRad;
+    const r = ranges[i]!;
+    if (!(r >= rMin && r < rMax) || r > maxRange) continue;
+    const a = a0 + i * inc;
     const wx = lxs + r * Math.cos(a);
     const wy = lys + r * Math.sin(a);
-    // Nearest segment in the window gives the point's (along, across) path coordinates.
-    let bestD2 = Number.POSITIVE_INFINITY, bestS = 0, bestLat = 0;
-    for (let k = seg; k <= segEnd; k++) {
-      const ax = xy[2 * k]!, ay = xy[2 * k + 1]!;
-      const len = cumM[k + 1]! - cumM[k]!;
-      if (len <= 0) continue;
-      const ux = (xy[2 * k + 2]! - ax) / len, uy = (xy[2 * k + 3]! - ay) / len;
-      const t = (wx - ax) * ux + (wy - ay) * uy;
-      const tc = t < 0 ? (k === 0 ? t : 0) : t > len ? (k === count - 2 ? t : len) : t;
-      const qx = ax + tc * ux, qy = ay + tc * uy;
-      const d2 = (wx - qx) * (wx - qx) + (wy - qy) * (wy - qy);
-      if (d2 < bestD2) {
-        bestD2 = d2;
-        bestS = cumM[k]! + tc;
-        bestLat = ux * (wy - ay) - uy * (wx - ax);
-      }
-    }
     const toGoal2 = (wx - endX) * (wx - endX) + (wy - endY) * (wy - endY);
     // Past the goal: the robot stops before it gets there, so it is not in the way (a wall behind a drop point used to
     // block the centre line, and the robot turned on the spot beside its goal for hours; the safety node still guards
@@ -212,35 +225,65 @@ export function updateAvoidance(
     // stopping short as arrived.
     if (goalInView && toGoal2 <= takenR2) {
       const aheadM = Math.max(0, remainingM - Math.sqrt(toGoal2));
-      for (let o = 0; o < nOff; o++) if (aheadM < ahead[o]!) ahead[o] = aheadM;
+      // (A NaN distance blocks nothing, as a min taken with `<` over +Infinity never took it.)
+      if (aheadM < Number.POSITIVE_INFINITY) {
+        blocked[0]!++;
+        blocked[nOff]!--;
+        centreBlocked = true;
+        if (aheadM < curAheadM) curAheadM = aheadM;
+      }
       continue;
+    }
+    // Nearest segment in the window gives the point's (along, across) path coordinates (searched after the two tests
+    // above, which do not need it).
+    let bestD2 = Number.POSITIVE_INFINITY, bestS = 0, bestLat = 0;
+    for (let k = seg; k <= segEnd; k++) {
+      const len = wLen[k - seg]!;
+      if (len <= 0) continue;
+      const ax = xy[2 * k]!, ay = xy[2 * k + 1]!;
+      const ux = wUx[k - seg]!, uy = wUy[k - seg]!;
+      const t = (wx - ax) * ux + (wy - ay) * uy;
+      const tc = t < 0 ? (k === 0 ? t : 0) : t > len ? (k === count - 2 ? t : len) : t;
+      const qx = ax + tc * ux, qy = ay + tc * uy;
+      const d2 = (wx - qx) * (wx - qx) + (wy - qy) * (wy - qy);
+      if (d2 < bestD2) {
+        bestD2 = d2;
+        bestS = cumM[k]! + tc;
+        bestLat = ux * (wy - ay) - uy * (wx - ax);
+      }
     }
     const along = bestS - sRobot;
     if (along < -lookBehindM || along > p.lookAheadM || Math.abs(bestLat) > corridor) continue;
     if (Math.abs(bestLat) <= p.pathHalfWidthM) {
-      const dist = Math.hypot(wx - pose.x, wy - pose.y);
+      const dist = exactHypot(wx - pose.x, wy - pose.y);
       if (dist < nearest) nearest = dist;
     }
     const lo = Math.max(-half, Math.ceil((bestLat - reach) / p.offsetStepM - 1e-9));
     const hi = Math.min(half, Math.floor((bestLat + reach) / p.offsetStepM + 1e-9));
+    if (!(lo <= hi)) continue;
     const aheadM = along > 0 ? along : 0;
-    for (let o = lo; o <= hi; o++) if (aheadM < ahead[o + half]!) ahead[o + half] = aheadM;
+    blocked[lo + half]!++;
+    blocked[hi + half + 1]!--;
+    if (lo <= 0 && 0 <= hi) centreBlocked = true;
+    if (lo <= cur && cur <= hi && aheadM < curAheadM) curAheadM = aheadM;
   }
   state.nearestObstacleM = nearest;
 
-  // Choose: the centre line if it is free, else stay on the current target, else the nearest free offset to it.
-  const cur = Math.max(-half, Math.min(half, Math.round(state.targetOffsetM / p.offsetStepM)));
+  // Choose: the centre line if it is free, else stay on the current target, else the nearest free offset to it. (The
+  // current target is blocked exactly when some point gave it a distance.)
   let choice = -Infinity;
-  if (ahead[half] === Number.POSITIVE_INFINITY) choice = 0;
-  else if (ahead[cur + half] === Number.POSITIVE_INFINITY) choice = cur;
+  if (!centreBlocked) choice = 0;
+  else if (curAheadM === Number.POSITIVE_INFINITY) choice = cur;
   else {
+    // The difference array summed up: blocked[o] > 0 now marks offset o - half blocked.
+    for (let o = 1; o < nOff; o++) blocked[o] = blocked[o]! + blocked[o - 1]!;
     for (let dd = 1; dd <= 2 * half; dd++) {
       // Right first (negative offsets): keep-right on shared footways, and one fixed rule keeps it deterministic.
-      if (cur - dd >= -half && ahead[cur - dd + half] === Number.POSITIVE_INFINITY) {
+      if (cur - dd >= -half && blocked[cur - dd + half] === 0) {
         choice = cur - dd;
         break;
       }
-      if (cur + dd <= half && ahead[cur + dd + half] === Number.POSITIVE_INFINITY) {
+      if (cur + dd <= half && blocked[cur + dd + half] === 0) {
         choice = cur + dd;
         break;
       }
@@ -255,7 +298,7 @@ export function updateAvoidance(
     state.status = passing ? 'avoiding' : 'clear';
     state.speedLimitMps = passing ? p.passingSpeedMps : Number.POSITIVE_INFINITY;
   } else {
-    const blockingAhead = ahead[cur + half]!;
+    const blockingAhead = curAheadM;
     state.blockingAheadM = blockingAhead;
     state.blockedForS += dtS;
     state.status = state.blockedForS >= p.blockedTimeoutS ? 'replanRequested' : 'blocked';

@@ -7,6 +7,7 @@
  * re-localization) is taken at once.
  */
 import type { Pose2 } from '../../../maps/core/types.ts';
+import { exactHypot } from './exactHypot.ts';
 
 export interface PoseCorrectionParams {
   /** Time constant of the lag towards the estimate, s (0: follow the estimate exactly). */
@@ -77,7 +78,7 @@ export function updatePoseCorrection(
   applyPoseCorrection(c, odom, out);
   const ex = target.x - out.x, ey = target.y - out.y;
   const eTheta = wrapAngle(target.theta - out.theta);
-  const gap = Math.hypot(ex, ey);
+  const gap = exactHypot(ex, ey);
   let nx = target.x, ny = target.y, nTheta = target.theta;
   if (c.initialized && gap <= p.snapDistanceM && p.timeConstantS > 0) {
     const dt = Math.max(0, dtS);

@@ -4,6 +4,7 @@
  * path lies well off the robot's heading. One call per control tick; state in, state out, nothing allocated.
  */
 import type { Pose2, Vec2 } from '../../../maps/core/types.ts';
+import { exactHypot } from './exactHypot.ts';
 import { type RegulationParams, defaultRegulationParams, regulateSpeed } from './regulation.ts';
 import { type PathProjection, type TrackedPath, createPathProjection, pointAtArcLength, projectOntoPath } from './TrackedPath.ts';
 
@@ -150,7 +151,7 @@ export function purePursuitStep(
   const remaining = path.lengthM - proj.sM;
   out.remainingM = remaining;
 
-  const distToEnd = Math.hypot(
+  const distToEnd = exactHypot(
     path.xy[2 * path.count - 2]! - pose.x,
     path.xy[2 * path.count - 1]! - pose.y,
   );

@@ -19,6 +19,7 @@
  * reaches the motors that has not been through it. Zones are rectangles in the robot frame, so a point test is four
  * comparisons; points too far to matter on this tick are culled before the trajectory is projected.
  */
+import { exactHypot } from '../../controller/core/index.ts';
 import type { LaserScanData } from '../../localization/core/ScanMatcher.ts';
 
 export interface CollisionMonitorParams {
@@ -219,15 +220,21 @@ export function checkCollision(
   if (arc.length < steps * 4) arc = new Float64Array(steps * 4);
   let arcReady = false;
   // A point farther than the stop zone's corner radius plus the arc's length cannot be reached in the horizon.
-  const zoneRadius = Math.hypot(Math.max(sxMax, -sxMin), Math.max(syMax, -syMin));
+  const zoneRadius = exactHypot(Math.max(sxMax, -sxMin), Math.max(syMax, -syMin));
   const reach = zoneRadius + Math.abs(v) * p.approachHorizonS;
   const reach2 = reach * reach;
 
   let stopPts = 0, slowPts = 0, ttc = Number.POSITIVE_INFINITY;
   const rMin = scan.rangeMinM, rMax = scan.rangeMaxM;
+  // A return farther from the LiDAR than this lies outside the slowdown zone and out of the arc's reach (its distance
+  // from the robot's origin is at least the range less the LiDAR's offset; the millimetre covers rounding), so the
+  // loop passes it over without working out where it is, which is most of a scan on an open footway.
+  const slowRadius = exactHypot(Math.max(dxMax, -dxMin), Math.max(dyMax, -dyMin));
+  const skipBeyond = Math.max(slowRadius, steps === 0 ? 0 : reach) + exactHypot(p.laserXM, p.laserYM) + 1e-3;
+  const ranges = scan.ranges;
   for (let i = 0; i < n; i++) {
-    const r = scan.ranges[i]!;
-    if (!(r >= rMin && r < rMax)) continue;
+    const r = ranges[i]!;
+    if (!(r >= rMin && r < rMax) || r > skipBeyond) continue;
     const px = p.laserXM + r * beamCos[i]!;
     const py = p.laserYM + r * beamSin[i]!;
     if (px >= dxMin && px <= dxMax && py >= dyMin && py <= dyMax) {
@@ -364,7 +371,7 @@ function alongsideTtc(
   const gyMax = left >= p.minPoints ? p.footprintLeftM + p.alongsideGapM : syMax;
   const gyMin = right >= p.minPoints ? -p.footprintRightM - p.alongsideGapM : syMin;
   projectArc(v, w, steps, p.approachStepS);
-  const reach = Math.hypot(Math.max(sxMax, -sxMin), Math.max(syMax, -syMin)) + Math.abs(v) * p.approachHorizonS;
+  const reach = exactHypot(Math.max(sxMax, -sxMin), Math.max(syMax, -syMin)) + Math.abs(v) * p.approachHorizonS;
   const reach2 = reach * reach;
   if (entries.length < p.minPoints) entries = new Float64Array(p.minPoints);
   entries.fill(Number.POSITIVE_INFINITY, 0, p.minPoints);
@@ -409,7 +416,7 @@ function footprintDistance(x: number, y: number, p: Readonly<CollisionMonitorPar
   const dx = Math.max(-p.footprintRearM - x, x - p.footprintFrontM);
   const dy = Math.max(-p.footprintRightM - y, y - p.footprintLeftM);
   if (dx <= 0 && dy <= 0) return Math.max(dx, dy);
-  return Math.hypot(Math.max(dx, 0), Math.max(dy, 0));
+  return exactHypot(Math.max(dx, 0), Math.max(dy, 0));
 }
 
 /** Robot poses at each step of the commanded arc into `arc`: x, y, cos θ, sin θ. */
