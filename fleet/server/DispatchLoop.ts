@@ -135,6 +135,10 @@ const DEFAULT_ENERGY: EnergyModel = { capacityWh: 1000, whPerM: 0.05, idleW: 30 
 const RESEND_AFTER_MS = 30_000;
 /** A robot this far from its charging bay (on the bay's node) is sent on to it before startCharging, m. */
 const BAY_REACH_M = 1.5;
+/** After this many orders on to its bay, a robot still away from it is asked to start charging where it stands… */
+const REDOCKS_BEFORE_CHARGING_ANYWAY = 2;
+/** …this many times (30 s apart), before it is sent on to the bay again. */
+const CHARGE_TRIES_AWAY_FROM_BAY = 4;
 
 /** Parcel statuses that mean "aboard a robot" for the failure rule. */
 /** VDA 5050 error types with which a robot refuses an order [VDA5050 §6.6.4.3]. */
@@ -160,6 +164,8 @@ export class DispatchLoop {
   readonly #charging: ChargingConfig;
   /** serial → when startCharging / stopCharging / cancelOrder was last sent (throttles re-sends; lost on restart, harmlessly). */
   readonly #lastSent = new Map<string, number>();
+  /** serial → orders sent on to its bay while away from it (lost on restart, harmlessly). */
+  readonly #redocks = new Map<string, number>();
   /** serial → what the robot looked like when last seen idle ('' when not idle), to trigger a round on a change only. */
   readonly #idleKey = new Map<string, string>();
   /** Bumped by every shelf change the loop hears of (arrivals, re-queues, dispatcher changes): see fruitlessReplanMs. */
@@ -514,6 +520,7 @@ export class DispatchLoop {
     const { tracker, campus } = this.#o;
     if (view.position === undefined) return;
     const here = { ...bay, x: view.position.x, y: view.position.y };
+    this.#redocks.set(view.serial, (this.#redocks.get(view.serial) ?? 0) + 1);
     try {
       await tracker.sendOrder(view.serial, buildMoveOrder({ orderId: this.#newId('D'), mapId: campus.mapId, from: here, to: bay, fromDeviationM: 2 }));
       this.#m.orders.inc({ kind: 'to_dock' });
@@ -750,13 +757,21 @@ export class DispatchLoop {
       } else if (bay.status === 'charging') {
         if (view.charging !== true && idle && view.lastNodeId === dock.nodeId) {
           // Stopped short of the bay (its way blocked a while; a robot counts a blocked goal within a few metres as
-          // reached): its charger is out of reach and startCharging fails every time. In the 60-robot day (issue #5)
-          // R13 stood 19 h 2 m short of dock-2/4, the fleet re-sending startCharging, and ran flat. On to the bay.
+          // reached): its charger may be out of reach, and startCharging fails every time. In the 60-robot day
+          // (issue #5) R13 stood 19 h short of dock-2/4, the fleet re-sending startCharging, and ran flat. On to the
+          // bay; when two tries have not brought it there, startCharging where it stands a few times (a charger may
+          // reach that far; not in the same round as an order, which a robot refuses to charge during), then the bay
+          // again.
           const offM = this.#offBayM(view, dock);
-          if (offM > BAY_REACH_M) {
+          const tries = this.#redocks.get(view.serial) ?? 0;
+          if (offM <= BAY_REACH_M) {
+            this.#redocks.delete(view.serial);
+            if (this.#due(`charge:${view.serial}`, now)) await this.#instant(view.serial, 'startCharging');
+          } else if (tries < REDOCKS_BEFORE_CHARGING_ANYWAY) {
             if (this.#due(`redock:${view.serial}`, now)) await this.#sendOnToBay(view, dock, offM);
           } else if (this.#due(`charge:${view.serial}`, now)) {
             await this.#instant(view.serial, 'startCharging');
+            this.#redocks.set(view.serial, tries + 1 >= REDOCKS_BEFORE_CHARGING_ANYWAY + CHARGE_TRIES_AWAY_FROM_BAY ? 0 : tries + 1);
           }
         }
         if (forced.has(view.serial) && (view.batteryPct ?? 0) >= this.#charging.chargedPct) {

@@ -134,6 +134,20 @@ describe('charging in the dispatch loop (VirtualClock, in-process broker, headle
     expect(offM).toBeLessThan(0.5);
   });
 
+  it('a robot that cannot get nearer its bay is asked to charge where it stands after two orders on to it (its charger may reach)', async () => {
+    fleet = await startTestFleet({ deps: { baysPerDock: 1 } });
+    const f = fleet;
+    robots = await register(f, ['r1']);
+    const [r1] = robots as [TestRobot];
+    r1.robot.motion.stopShortM = 3;
+    setBattery(r1, 8);
+    expect(await advanceUntil(f.clock, async () => (await bays(f)).some((b) => b.status === 'charging'), 120_000)).toBe(true);
+    const t0 = f.clock.now();
+    expect(await advanceUntil(f.clock, () => charging(r1), 5 * 60_000)).toBe(true);
+    // Two orders on to the bay, 30 s apart, came first.
+    expect(f.clock.now() - t0).toBeGreaterThanOrEqual(30_000);
+  });
+
   it('keeps bay occupancy across a restart: the charging robot stays on its bay, nobody else is sent there', async () => {
     const databaseUrl = join(mkdtempSync(join(tmpdir(), 'fleet-charge-')), 'fleet.sqlite');
     const first = await startTestFleet({ databaseUrl, deps: { baysPerDock: 1 } });
