@@ -72,6 +72,11 @@ export interface FleetServerDeps {
    * simulator, which never restarts its server mid-day, sets 30 s (~4 % of a fleet-fidelity day's CPU).
    */
   robotStateWriteIntervalMs?: number;
+  /**
+   * A SQLite store's check for a call on the store from inside its own transaction (SqliteStoreOptions.nestedCallCheck;
+   * default true). The simulator turns it off: on Node 20 it costs every promise of the process a hook.
+   */
+  storeNestedCallCheck?: boolean;
   /** Told about each parcel change the dispatch loop makes (besides the live feed). */
   onParcelChanged?: (parcel: Parcel) => void;
   /**
@@ -138,7 +143,10 @@ export class FleetServer {
       }
     };
     try {
-      const store = await openStore({ databaseUrl: config.databaseUrl, clock });
+      const store = await openStore({
+        databaseUrl: config.databaseUrl, clock,
+        ...(deps.storeNestedCallCheck === undefined ? {} : { nestedCallCheck: deps.storeNestedCallCheck }),
+      });
       stops.push(() => store.close());
       const campus = new CampusModel(deps.campusMap ?? (await loadCampus(config.campus)), config.robotSpeedMps);
       const robots = new SqlRobotRepository(store);

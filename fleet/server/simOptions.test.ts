@@ -53,4 +53,20 @@ describe('FleetServer options for the simulator (no HTTP listener, ids from the 
       await robot.stop();
     }
   });
+
+  it('opens its SQLite store without the nested-call check when asked (storeNestedCallCheck: false)', async () => {
+    const clock = new VirtualClock(T0);
+    const config = parseConfig(['--database-url', ':memory:', '--campus', CAMPUS_FILE], {});
+    server = await FleetServer.start(config, {
+      clock, logger: createMemoryLogger(clock, 'error').logger, transport: new InMemoryBroker().connect('fleet'), campusMap: await zjuCampus(),
+      codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS }, listenHttp: false, storeNestedCallCheck: false,
+    });
+    const store = server.store;
+    let inner: Promise<unknown> | undefined;
+    // With the check, this call would be refused (STORE_NESTED_TRANSACTION); without it, it waits for the transaction.
+    await store.transaction(async () => {
+      inner = store.query('SELECT 1 AS one');
+    });
+    expect(await inner).toEqual([{ one: 1 }]);
+  });
 });

@@ -12,6 +12,8 @@ export interface OpenStoreOptions {
   clock: Clock;
   /** Run migrations before returning (default true). */
   migrate?: boolean;
+  /** SQLite only: SqliteStoreOptions.nestedCallCheck (default true). */
+  nestedCallCheck?: boolean;
 }
 
 /** Opens the store `databaseUrl` names and (by default) brings its schema up to date. */
@@ -19,7 +21,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const { databaseUrl, clock } = options;
   const store: Store = /^postgres(ql)?:\/\//.test(databaseUrl)
     ? new PostgresStore({ connectionString: databaseUrl, clock })
-    : new SqliteStore({ filename: databaseUrl.replace(/^sqlite:(\/\/)?/, ''), clock });
+    : new SqliteStore({
+      filename: databaseUrl.replace(/^sqlite:(\/\/)?/, ''), clock,
+      ...(options.nestedCallCheck === undefined ? {} : { nestedCallCheck: options.nestedCallCheck }),
+    });
   if (options.migrate !== false) {
     try {
       await store.migrate();

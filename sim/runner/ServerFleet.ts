@@ -118,6 +118,8 @@ export class ServerFleet {
       codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS, ...(options.codeRandom === undefined ? {} : { random: seededCodes(options.codeRandom) }) },
       // A day never restarts its server: each robot's state is written at most every 30 s (FleetServerDeps).
       robotStateWriteIntervalMs: 30_000,
+      // The store's nested-call check hooks every promise (FleetServerDeps); the tests run these paths with it on.
+      storeNestedCallCheck: false,
       dispatch: options.dispatch,
       ...(options.loop === undefined ? {} : { dispatchLoop: options.loop }),
       staleAfterMs: options.staleAfterMs,

@@ -67,3 +67,25 @@ describe('SqliteStore on a file', () => {
     expect(() => new SqliteStore({ filename: '/nonexistent-dir/x/fleet.db', clock: new VirtualClock() })).toThrow(/cannot open SQLite/);
   });
 });
+
+describe('SqliteStore without the nested-call check', () => {
+  it('lets a call made inside a transaction wait for it, as a call from elsewhere would, instead of refusing it', async () => {
+    const store = new SqliteStore({ filename: ':memory:', clock: new VirtualClock(1_000), nestedCallCheck: false });
+    await store.migrate();
+    let inner: Promise<unknown> | undefined;
+    await store.transaction(async (tx) => {
+      await tx.execute('INSERT INTO robots (serial, manufacturer, capacity, created_at) VALUES ($1, $2, $3, $4)', ['R1', 'a', 2, 1]);
+      // Not awaited here: awaiting it would wait for this very transaction.
+      inner = store.query('SELECT serial FROM robots');
+    });
+    expect(await inner).toEqual([{ serial: 'R1' }]);
+    await store.close();
+  });
+
+  it('still refuses such a call by default', async () => {
+    const store = new SqliteStore({ filename: ':memory:', clock: new VirtualClock(1_000) });
+    await store.migrate();
+    await expect(store.transaction(async () => store.query('SELECT 1'))).rejects.toMatchObject({ code: 'STORE_NESTED_TRANSACTION' });
+    await store.close();
+  });
+});

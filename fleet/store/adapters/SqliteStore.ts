@@ -17,6 +17,13 @@ export interface SqliteStoreOptions {
    * crash; 'normal' survives only a process crash but commits faster (simulator, bulk loads).
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * Refuse (STORE_NESTED_TRANSACTION) a call on the store from inside one of its own transactions, which would
+   * otherwise wait for that transaction forever (default true). The check needs an AsyncLocalStorage, and on Node 20
+   * that runs a promise hook on every promise the process makes, not only the store's; the simulator turns it off
+   * (its code runs with the check on in the tests), where a day makes millions of promises.
+   */
+  nestedCallCheck?: boolean;
 }
 
 interface Prepared {
@@ -36,13 +43,15 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #clock: Clock;
   readonly #mutex = new AsyncMutex();
-  readonly #inTransaction = new AsyncLocalStorage<true>();
+  /** Set inside a transaction's callback; undefined when the nested-call check is off. */
+  readonly #inTransaction: AsyncLocalStorage<true> | undefined;
   readonly #statements = new Map<string, Prepared>();
   readonly #controls = new Map<string, Database.Statement>();
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
     this.#clock = options.clock;
+    this.#inTransaction = options.nestedCallCheck === false ? undefined : new AsyncLocalStorage<true>();
     try {
       this.#db = new Database(options.filename);
       if (options.filename !== ':memory:') this.#db.pragma('journal_mode = WAL');
@@ -70,37 +79,39 @@ export class SqliteStore implements Store {
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>, _options?: TransactionOptions): Promise<T> {
     this.#assertOutsideTransaction('transaction');
-    return this.#mutex.run(() =>
-      this.#inTransaction.run(true, async () => {
-        this.#assertOpen();
-        let active = true;
-        const guard = (what: string): void => {
-          if (!active) throw new StoreError('STORE_CLOSED', `${what} on a transaction that has already ended`);
-        };
-        const tx: Tx = {
-          dialect: 'sqlite',
-          query: async <Row>(sql: string, params: readonly SqlValue[] = []) => {
-            guard('query');
-            return this.#query<Row>(sql, params);
-          },
-          execute: async (sql: string, params: readonly SqlValue[] = []) => {
-            guard('execute');
-            return this.#execute(sql, params);
-          },
-        };
-        this.#run(() => this.#control('BEGIN IMMEDIATE').run(), 'BEGIN IMMEDIATE');
-        try {
-          const result = await fn(tx);
-          this.#run(() => this.#control('COMMIT').run(), 'COMMIT');
-          return result;
-        } catch (e) {
-          if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
-          throw e;
-        } finally {
-          active = false;
-        }
-      }),
-    );
+    const inTransaction = this.#inTransaction;
+    return this.#mutex.run(() => (inTransaction === undefined ? this.#transaction(fn) : inTransaction.run(true, () => this.#transaction(fn))));
+  }
+
+  /** One transaction on the connection, the mutex held: BEGIN IMMEDIATE, `fn`, then COMMIT (ROLLBACK on a throw). */
+  async #transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    let active = true;
+    const guard = (what: string): void => {
+      if (!active) throw new StoreError('STORE_CLOSED', `${what} on a transaction that has already ended`);
+    };
+    const tx: Tx = {
+      dialect: 'sqlite',
+      query: async <Row>(sql: string, params: readonly SqlValue[] = []) => {
+        guard('query');
+        return this.#query<Row>(sql, params);
+      },
+      execute: async (sql: string, params: readonly SqlValue[] = []) => {
+        guard('execute');
+        return this.#execute(sql, params);
+      },
+    };
+    this.#run(() => this.#control('BEGIN IMMEDIATE').run(), 'BEGIN IMMEDIATE');
+    try {
+      const result = await fn(tx);
+      this.#run(() => this.#control('COMMIT').run(), 'COMMIT');
+      return result;
+    } catch (e) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      throw e;
+    } finally {
+      active = false;
+    }
   }
 
   /**
@@ -168,7 +179,7 @@ export class SqliteStore implements Store {
   }
 
   #assertOutsideTransaction(what: string): void {
-    if (this.#inTransaction.getStore() === true) {
+    if (this.#inTransaction?.getStore() === true) {
       throw new StoreError('STORE_NESTED_TRANSACTION', `store.${what}() called inside a transaction; use the tx passed to the callback`);
     }
   }
