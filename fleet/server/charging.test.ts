@@ -114,15 +114,21 @@ describe('charging in the dispatch loop (VirtualClock, in-process broker, headle
     expect(battery(r3)).toBeGreaterThanOrEqual(90);
   });
 
-  it('a robot that stopped short of its bay is sent on to it and charges there, not where it stopped', async () => {
+  /** One robot, low, sent to a bay; it stops 3 m short of every goal, as a full-fidelity robot whose way to the bay
+   * was blocked counts its goal reached a few metres short (issue #5). Returns once the fleet has it on its bay. */
+  async function oneRobotOnItsBayShortOfIt(): Promise<{ f: TestFleet; r1: TestRobot }> {
     fleet = await startTestFleet({ deps: { baysPerDock: 1 } });
     const f = fleet;
     robots = await register(f, ['r1']);
     const [r1] = robots as [TestRobot];
-    // As a full-fidelity robot whose way to the bay was blocked counts its goal reached a few metres short (issue #5).
     r1.robot.motion.stopShortM = 3;
     setBattery(r1, 8);
     expect(await advanceUntil(f.clock, async () => (await bays(f)).some((b) => b.status === 'charging'), 120_000)).toBe(true);
+    return { f, r1 };
+  }
+
+  it('a robot that stopped short of its bay is sent on to it and charges there, not where it stopped', async () => {
+    const { f, r1 } = await oneRobotOnItsBayShortOfIt();
     expect(charging(r1)).toBe(false);
     r1.robot.motion.stopShortM = 0;
     expect(await advanceUntil(f.clock, () => charging(r1), 120_000)).toBe(true);
@@ -135,13 +141,7 @@ describe('charging in the dispatch loop (VirtualClock, in-process broker, headle
   });
 
   it('a robot that cannot get nearer its bay is asked to charge where it stands after two orders on to it (its charger may reach)', async () => {
-    fleet = await startTestFleet({ deps: { baysPerDock: 1 } });
-    const f = fleet;
-    robots = await register(f, ['r1']);
-    const [r1] = robots as [TestRobot];
-    r1.robot.motion.stopShortM = 3;
-    setBattery(r1, 8);
-    expect(await advanceUntil(f.clock, async () => (await bays(f)).some((b) => b.status === 'charging'), 120_000)).toBe(true);
+    const { f, r1 } = await oneRobotOnItsBayShortOfIt();
     const t0 = f.clock.now();
     expect(await advanceUntil(f.clock, () => charging(r1), 5 * 60_000)).toBe(true);
     // Two orders on to the bay, 30 s apart, came first.
