@@ -35,7 +35,11 @@ export class SqlRobotStateRepository implements RobotStateRepository {
   constructor(store: Store, options: SqlRobotStateRepositoryOptions = {}) {
     this.#store = store;
     this.#writeAfter = options.writeAfter;
-    this.#minIntervalMs = Math.max(0, options.minIntervalMs ?? 0);
+    const minIntervalMs = options.minIntervalMs ?? 0;
+    if (!(Number.isFinite(minIntervalMs) && minIntervalMs >= 0)) {
+      throw new RangeError(`SqlRobotStateRepository: minIntervalMs must be a finite number of ms ≥ 0, got ${minIntervalMs}`);
+    }
+    this.#minIntervalMs = minIntervalMs;
   }
 
   save(record: StoredRobotState): Promise<void> {

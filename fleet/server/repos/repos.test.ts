@@ -333,6 +333,13 @@ function runRepositorySuite(name: string, make: MakeTestStore): void {
       expect((await states.loadAll()).map((s) => [s.serial, s.receivedAtMs])).toEqual([['r6', T0 + 2]]);
     });
 
+    it('SqlRobotStateRepository: refuses a negative or non-finite minIntervalMs, naming it', () => {
+      for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        expect(() => new SqlRobotStateRepository(store, { minIntervalMs: bad })).toThrow(/minIntervalMs must be a finite number of ms ≥ 0/);
+      }
+      expect(() => new SqlRobotStateRepository(store, { minIntervalMs: 0 })).not.toThrow();
+    });
+
     it('SqlRobotStateRepository: with minIntervalMs, writes a robot at most that often; a state kept meanwhile goes with the next due one, or by flush', async () => {
       const states = new SqlRobotStateRepository(store, { minIntervalMs: 10_000 });
       const health = { kind: 'online' as const, mode: 'idle' as const, lastStateAt: T0 };
