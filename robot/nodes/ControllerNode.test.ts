@@ -11,35 +11,45 @@ import { TOPICS, type ReplanRequest } from './topics.ts';
 
 const T0 = 1_000_000;
 
-/** Runs the controller for `seconds` standing at the origin on a 100 m path east; returns the requests with their time. */
-function standStill(overrides: Record<string, ParameterValue>, ringM: number | undefined, seconds: number) {
+const BEAMS = 180;
+
+/**
+ * The controller standing at the origin heading east (nothing drives its pose), fed `ranges` as its scan every 100 ms.
+ * `drive(path, seconds)` gives it the path and runs the clock; subscribe on `driver` before.
+ */
+function standingController(overrides: Record<string, ParameterValue>, ranges: Float32Array) {
   const clock = new VirtualClock(T0);
   const bus = new InProcessBus(clock);
   const controller = new ControllerNode(bus.createNode('controller', { namespace: '/R1', parameterOverrides: overrides }));
   expect(controller.lifecycle.startUp().ok).toBe(true);
   const driver = bus.createNode('driver', { namespace: '/R1' });
-  const requests: Array<{ atS: number } & ReplanRequest> = [];
-  driver.createSubscription('std_msgs/msg/String', TOPICS.controllerReplan, (m) => {
-    requests.push({ atS: (clock.now() - T0) / 1000, ...(JSON.parse(m.data) as ReplanRequest) });
-  });
   const posePub = driver.createPublisher('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose);
   const scanPub = driver.createPublisher('sensor_msgs/msg/LaserScan', TOPICS.scan);
   const pathPub = driver.createPublisher('nav_msgs/msg/Path', TOPICS.plan);
   const est = createPoseEstimate();
   const poseMsg = createPoseWithCovarianceMsg('map');
-  const beams = 180;
-  const scan = {
-    ranges: new Float32Array(beams).fill(ringM ?? Number.POSITIVE_INFINITY), angleMinRad: -Math.PI, angleIncrementRad: (2 * Math.PI) / beams,
-    rangeMinM: 0.05, rangeMaxM: 10,
+  const scan = { ranges, angleMinRad: -Math.PI, angleIncrementRad: (2 * Math.PI) / BEAMS, rangeMinM: 0.05, rangeMaxM: 10 };
+  const drive = (path: Array<{ x: number; y: number }>, seconds: number): void => {
+    clock.setInterval(100, () => {
+      est.timeMs = clock.now();
+      posePub.publish(toPoseWithCovariance(est, poseMsg));
+      scanPub.publish(toLaserScan(scan, clock.now(), 'base_link', 0.1));
+    });
+    clock.runFor(100);
+    pathPub.publish(toPath(path, T0, 'map'));
+    clock.runFor(seconds * 1000);
   };
-  clock.setInterval(100, () => {
-    est.timeMs = clock.now();
-    posePub.publish(toPoseWithCovariance(est, poseMsg));
-    scanPub.publish(toLaserScan(scan, clock.now(), 'base_link', 0.1));
+  return { clock, controller, driver, scan, pose: est.pose, drive };
+}
+
+/** Runs the controller for `seconds` standing at the origin on a 100 m path east; returns the requests with their time. */
+function standStill(overrides: Record<string, ParameterValue>, ringM: number | undefined, seconds: number) {
+  const { clock, controller, driver, drive } = standingController(overrides, new Float32Array(BEAMS).fill(ringM ?? Number.POSITIVE_INFINITY));
+  const requests: Array<{ atS: number } & ReplanRequest> = [];
+  driver.createSubscription('std_msgs/msg/String', TOPICS.controllerReplan, (m) => {
+    requests.push({ atS: (clock.now() - T0) / 1000, ...(JSON.parse(m.data) as ReplanRequest) });
   });
-  clock.runFor(100);
-  pathPub.publish(toPath([{ x: 0, y: 0 }, { x: 100, y: 0 }], T0, 'map'));
-  clock.runFor(seconds * 1000);
+  drive([{ x: 0, y: 0 }, { x: 100, y: 0 }], seconds);
   return { requests, controller };
 }
 
@@ -77,30 +87,12 @@ describe('ControllerNode re-plan requests', () => {
   it('beside a wall, leaves it on a forward arc where it would turn on the spot (and swing its rear corner into it)', () => {
     // Issue #5, ZJU's narrow passage: the path starts across the robot's heading (a stub from where it stands to the
     // footway), the pure pursuit turned on the spot, and with a wall 5 cm from the side the safety node refused it.
-    const clock = new VirtualClock(T0);
-    const bus = new InProcessBus(clock);
-    const controller = new ControllerNode(bus.createNode('controller', { namespace: '/R1' }));
-    expect(controller.lifecycle.startUp().ok).toBe(true);
-    const driver = bus.createNode('driver', { namespace: '/R1' });
+    const { controller, driver, scan, pose, drive } = standingController({}, new Float32Array(BEAMS));
     const cmds: Array<{ v: number; w: number }> = [];
     driver.createSubscription('geometry_msgs/msg/Twist', TOPICS.cmdVelNav, (m) => cmds.push({ v: m.linear.x, w: m.angular.z }));
-    const posePub = driver.createPublisher('geometry_msgs/msg/PoseWithCovarianceStamped', TOPICS.pose);
-    const scanPub = driver.createPublisher('sensor_msgs/msg/LaserScan', TOPICS.scan);
-    const pathPub = driver.createPublisher('nav_msgs/msg/Path', TOPICS.plan);
-    const est = createPoseEstimate();
-    const poseMsg = createPoseWithCovarianceMsg('map');
-    const beams = 180;
-    const scan = { ranges: new Float32Array(beams), angleMinRad: -Math.PI, angleIncrementRad: (2 * Math.PI) / beams, rangeMinM: 0.05, rangeMaxM: 10 };
     // Heading east at the origin, a wall along its right side 5 cm away; the path goes north (a left turn).
-    castScanBruteForce([{ ax: -5, ay: -0.35, bx: 5, by: -0.35 }], [], est.pose, scan.angleMinRad, scan.angleIncrementRad, scan.rangeMaxM, scan.ranges);
-    clock.setInterval(100, () => {
-      est.timeMs = clock.now();
-      posePub.publish(toPoseWithCovariance(est, poseMsg));
-      scanPub.publish(toLaserScan(scan, clock.now(), 'base_link', 0.1));
-    });
-    clock.runFor(100);
-    pathPub.publish(toPath([{ x: 0, y: 0 }, { x: 0, y: 100 }], T0, 'map'));
-    clock.runFor(1000);
+    castScanBruteForce([{ ax: -5, ay: -0.35, bx: 5, by: -0.35 }], [], pose, scan.angleMinRad, scan.angleIncrementRad, scan.rangeMaxM, scan.ranges);
+    drive([{ x: 0, y: 0 }, { x: 0, y: 100 }], 1);
     const last = cmds[cmds.length - 1]!;
     expect(controller.status).toBe('tracking');
     expect(last.v).toBeGreaterThan(0);
