@@ -181,12 +181,17 @@ export function writeTruth(recorder: DayRecorder, truth: readonly RobotTruth[], 
     }
     recorder.event({
       tMs: recorder.params.endMs, kind: 'motion', serial: r.serial,
-      detail: `driving ${Math.round(s.pendingS)} s, stalled ${Math.round(s.stalledS)} s in ${s.episodes.length + s.droppedEpisodes} stalls; controller ${secondsBy(s.controllerS)}`,
+      detail: `driving ${Math.round(s.pendingS)} s, stalled ${Math.round(s.stalledS)} s in ${s.episodes.length + s.droppedEpisodes} stalls; ` +
+        `controller ${secondsBy(s.controllerS, s.controllerM)}; safety ${secondsBy(s.safetyS)}`,
     });
   }
 }
 
-/** `tracking 120 s, blocked 30 s`, longest first. */
-function secondsBy(m: Readonly<Record<string, number>>): string {
-  return Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round(v)} s`).join(', ') || '-';
+/** `tracking 120 s, blocked 30 s`, longest first; with metres per state, `tracking 120 s 150 m (1.25 m/s)`. */
+function secondsBy(m: Readonly<Record<string, number>>, metres?: Readonly<Record<string, number>>): string {
+  const speed = (k: string, s: number) => {
+    const d = metres?.[k];
+    return d === undefined ? '' : ` ${Math.round(d)} m (${s > 0 ? (d / s).toFixed(2) : '0.00'} m/s)`;
+  };
+  return Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round(v)} s${speed(k, v)}`).join(', ') || '-';
 }

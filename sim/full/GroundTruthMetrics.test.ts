@@ -85,7 +85,7 @@ describe('GroundTruthMetrics', () => {
     const truth = (serial: string, errorM: number): RobotTruth => ({
       serial, distanceM: 100, collisions: 0, nearMisses: 0, poses: 10, sumSqM2: 1, ctN: 10, ctSumSqM2: errorM * errorM,
       ctWorst: { errorM, tMs: 1_000, x: 5, y: -7, segment: 2, segments: 9, pathLengthM: 80, fromX: 0, fromY: 0, toX: 80, toY: 0 },
-      stalls: { pendingS: 0, stalledS: 0, controllerS: {}, episodes: [], droppedEpisodes: 0 },
+      stalls: { pendingS: 0, stalledS: 0, controllerS: {}, controllerM: {}, safetyS: {}, episodes: [], droppedEpisodes: 0 },
     });
     writeTruth(recorder, [truth('R01', 1.9), truth('R02', 7)], { collisions: 0, nearMisses: 0, collisionsByKind: {} }, []);
     const offPath = recorder.finish().events.filter((e) => e.kind === 'off-path');

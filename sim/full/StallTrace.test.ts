@@ -22,6 +22,22 @@ describe('StallTrace', () => {
     expect(r.stalledS).toBe(102);
   });
 
+  it('keeps the metres driven in each controller state and the seconds of each safety action while driving', () => {
+    const t = new StallTrace();
+    // 10 s tracking at 1.5 m/s, 10 s avoiding at 0.5 m/s with the safety node slowing, 5 s blocked, then nothing pending.
+    for (let s = 0; s < 10; s++) t.add(at(s, 1.5 * s));
+    for (let s = 10; s < 20; s++) t.add(at(s, 15 + 0.5 * (s - 10), true, 'avoiding', 'slowdown'));
+    for (let s = 20; s <= 25; s++) t.add(at(s, 20, true, 'blocked', 'stop'));
+    t.add(at(26, 20, false, 'idle'));
+    const r = t.finish();
+    expect(r.controllerS).toEqual({ tracking: 10, avoiding: 10, blocked: 6 });
+    // The interval from 9 s to 10 s is charged to tracking (the state at its start): 10 × 1.5 m.
+    expect(r.controllerM.tracking).toBeCloseTo(15, 9);
+    expect(r.controllerM.avoiding).toBeCloseTo(5, 9);
+    expect(r.controllerM.blocked).toBe(0);
+    expect(r.safetyS).toEqual({ pass: 10, slowdown: 10, stop: 6 });
+  });
+
   it('does not count standing still without a goal (waiting at the hub, handing over)', () => {
     const t = new StallTrace({ minStallS: 60 });
     for (let s = 0; s <= 300; s++) t.add(at(s, 0, false, 'arrived'));

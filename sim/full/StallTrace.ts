@@ -31,6 +31,13 @@ export interface StallEpisode {
 export interface StallTraceSummary {
   /** Seconds per controller state while a goal was pending. */
   controllerS: Record<string, number>;
+  /**
+   * Metres driven per controller state while a goal was pending (straight lines between samples): with controllerS,
+   * the mean speed in each state — where a robot that should cruise at 1.5 m/s loses its time.
+   */
+  controllerM: Record<string, number>;
+  /** Seconds per safety action while a goal was pending (how long the collision monitor held the robot back). */
+  safetyS: Record<string, number>;
   /** Seconds with a goal pending, and of those, seconds inside stall episodes. */
   pendingS: number;
   stalledS: number;
@@ -53,7 +60,7 @@ export class StallTrace {
   readonly #radiusM: number;
   readonly #minStallMs: number;
   readonly #maxEpisodes: number;
-  readonly #summary: StallTraceSummary = { controllerS: {}, pendingS: 0, stalledS: 0, episodes: [], droppedEpisodes: 0 };
+  readonly #summary: StallTraceSummary = { controllerS: {}, controllerM: {}, safetyS: {}, pendingS: 0, stalledS: 0, episodes: [], droppedEpisodes: 0 };
   #last: StallSample | undefined;
   /** Where and when the robot last moved on, and the states seen since. */
   #anchor: { tMs: number; x: number; y: number; controller: Record<string, number>; safety: Record<string, number> } | undefined;
@@ -72,6 +79,8 @@ export class StallTrace {
       const dtS = (s.tMs - prev.tMs) / 1000;
       this.#summary.pendingS += dtS;
       bump(this.#summary.controllerS, prev.controller, dtS);
+      bump(this.#summary.controllerM, prev.controller, Math.hypot(s.x - prev.x, s.y - prev.y));
+      bump(this.#summary.safetyS, prev.safety, dtS);
       const a = this.#anchor;
       if (a !== undefined) {
         bump(a.controller, prev.controller, dtS);
