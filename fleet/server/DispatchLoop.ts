@@ -881,6 +881,9 @@ export class DispatchLoop {
   #dispatchState(view: RobotView, hasTrip: boolean): RobotState {
     const state: RobotState = view.dispatchState;
     if (hasTrip || view.loads.length > 0) return state === 'idle_at_hub' ? 'on_trip' : state;
+    // Short of the hub on a footway (its last node is the hub's): not there until it stands at its spot; a trip sent
+    // in the round that sends it on would be refused, the robot being busy with that order.
+    if (state === 'idle_at_hub' && this.#stranded(view)) return 'on_trip';
     if (state === 'on_trip' && view.health.kind === 'online' && view.health.mode === 'idle' && this.#nearHub(view)) {
       // A robot just switched on at the hub has no last node yet; standing idle in the hub bay is what matters.
       return 'idle_at_hub';

@@ -22,10 +22,10 @@ describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', ()
     await advance(f.clock, 1000);
     const drop = f.server.campus.drops[0]!.id;
     const created = await f.request('/api/parcels', { method: 'POST', token: f.dispatcher, json: { destination: drop, recipient: { name: 'Ada' } } });
-    const { id } = created.body as { id: string };
+    const { id, pickupCode } = created.body as { id: string; pickupCode: string };
     const parcel = async () => (await f.server.parcels.get(id)) as Parcel;
     expect(await advanceUntil(f.clock, async () => (await parcel()).status === 'awaiting_pickup', 15 * 60_000)).toBe(true);
-    return { f, r1, hub, id, parcel };
+    return { f, r1, hub, id, pickupCode, parcel };
   }
 
   it('ends a trip (and the return of what came back) at the robot\'s spot, where it counts as at the hub', async () => {
@@ -62,6 +62,24 @@ describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', ()
     // The parcel that came back went back on the shelf.
     expect(await advanceUntil(f.clock, async () => (await f.server.parcels.history(id)).some((h) => h.cause === 'requeue'), 10 * 60_000)).toBe(true);
     expect(f.server.tracker.robot('r1')!.loads).toEqual([]);
+  }, 60_000);
+
+  it('plans no trip for a robot that stopped short of the hub until it has been sent on to its spot', async () => {
+    // The 60-robot day (issue #5): in the round that sent a robot standing short of the hub on to its spot, the
+    // planner counted it at the hub (its last node) and sent it a trip too; busy with the first order, the robot
+    // refused the trip (34 times in the day) and its parcels went back to the shelf for another round.
+    const { f, r1, hub, id, pickupCode, parcel } = await oneParcelOut({ x: 12, y: 0 });
+    // The order ends 12 m from the hub; the spot moves, so the robot comes back empty and stands short of both.
+    f.server.dispatch.setHubSpots(new Map([['r1', { x: hub.x - 3, y: hub.y + 2 }]]));
+    expect(r1.robot.enterCode(pickupCode, id).result).toBe('accepted');
+    expect(await advanceUntil(f.clock, async () => (await parcel()).status === 'delivered', 5 * 60_000)).toBe(true);
+    // A second parcel waits on the shelf while the robot drives back.
+    const drop = f.server.campus.drops[0]!.id;
+    const next = await f.request('/api/parcels', { method: 'POST', token: f.dispatcher, json: { destination: drop, recipient: { name: 'Bo' } } });
+    const nextId = (next.body as { id: string }).id;
+    const status = async () => ((await f.server.parcels.get(nextId)) as Parcel).status;
+    expect(await advanceUntil(f.clock, async () => (await status()) === 'out_for_delivery', 60 * 60_000)).toBe(true);
+    expect(f.server.metrics.counter('fleet_dispatch_orders_refused_total', '').get()).toBe(0);
   }, 60_000);
 
   it('never gives two robots one spot', async () => {
