@@ -282,6 +282,47 @@ for (const backend of backends) {
       expect((await outbox.list('pending')).filter((m) => m.event === 'parcel.out_for_delivery')).toHaveLength(1);
     });
 
+    it('applies events in the caller\'s transaction in order (applyEventsIn), a parcel twice included, and throws the first failure', async () => {
+      const ids: string[] = [];
+      for (let i = 1; i <= 3; i++) ids.push((await service.create(input(i))).parcel.id);
+      const assign = (id: string) => ({ parcelId: id, event: { type: 'assign' as const, robotSerial: 'R1', tripId: 'T1' }, options: { actor: 'dispatch' } });
+      const done = await store.transaction((tx) => service.applyEventsIn(tx, [
+        assign(ids[0]!), assign(ids[1]!), { parcelId: ids[0]!, event: { type: 'load' }, options: { actor: 'robot:R1' } },
+      ]));
+      expect(done.map((p) => [p.id, p.status, p.version, p.robotSerial])).toEqual([
+        [ids[0], 'assigned', 2, 'R1'], [ids[1], 'assigned', 2, 'R1'], [ids[0], 'loaded', 3, 'R1'],
+      ]);
+      expect((await service.history(ids[0]!)).map((h) => [h.seq, h.to])).toEqual([[1, 'received'], [2, 'assigned'], [3, 'loaded']]);
+      // ids[1] is not loaded: the second item fails, and the transaction takes the first one's write back with it.
+      const depart = { parcelId: ids[1]!, event: { type: 'depart' as const }, options: { actor: 'robot:R1' } };
+      const failure = await rejection(store.transaction((tx) => service.applyEventsIn(tx, [assign(ids[2]!), depart])));
+      expect(failure).toBeInstanceOf(ParcelTransitionError);
+      expect((await service.get(ids[2]!))?.status).toBe('received');
+      expect(await rejection(store.transaction((tx) => service.applyEventsIn(tx, [assign(ids[2]!), assign('P-NOPE')])))).toBeInstanceOf(ParcelNotFoundError);
+    });
+
+    it.runIf(backend.name === 'SQLite')('reads a batch\'s parcels in one statement, not one per event', async () => {
+      const ids: string[] = [];
+      for (let i = 1; i <= 4; i++) ids.push((await service.create(input(i))).parcel.id);
+      const reads: string[] = [];
+      const counting: Store = {
+        ...store,
+        dialect: store.dialect,
+        transaction: (fn, options) => store.transaction((tx) => fn({
+          dialect: tx.dialect,
+          query: (sql, params) => {
+            if (sql.includes('FROM parcels')) reads.push(sql);
+            return tx.query(sql, params);
+          },
+          execute: (sql, params) => tx.execute(sql, params),
+        }), options),
+      };
+      const batching = new ParcelService({ store: counting, clock, outbox, publicBaseUrl: 'https://fleet.example.edu', codePolicy: { hashParams: CHEAP_SCRYPT_PARAMS } });
+      const results = await batching.applyEvents(ids.map((id) => ({ parcelId: id, event: { type: 'assign' as const, robotSerial: 'R1' }, options: { actor: 'dispatch' } })));
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(reads).toHaveLength(1);
+    });
+
     it('falls back to one transaction per event when a batch fails, so one bad event cannot block the others', async () => {
       const ids: string[] = [];
       for (let i = 1; i <= 3; i++) ids.push((await service.create(input(i))).parcel.id);

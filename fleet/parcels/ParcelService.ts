@@ -194,6 +194,9 @@ interface EventRow {
 const PARCEL_COLUMNS =
   'id, external_ref, status, destination, recipient, code_hash, code_expires_at, code_used_at, code_failed_attempts, ' +
   'robot_serial, trip_id, created_at, updated_at, version';
+/** A parcel's row by id, built once: read on every parcel event, and the statement cache looks statements up by text. */
+const ROW_SQL = `SELECT ${PARCEL_COLUMNS} FROM parcels WHERE id = $1`;
+const ROW_SQL_IN = `SELECT ${PARCEL_COLUMNS} FROM parcels WHERE id IN `;
 const IDEMPOTENCY_SCOPE = 'parcels.create';
 const ROWS_PER_INSERT = 500;
 const MAX_PAGE = 500;
@@ -335,10 +338,11 @@ export class ParcelService {
     if (items.length <= 1) return Promise.all(items.map((i) => this.#settled(this.applyEvent(i.parcelId, i.event, i.options))));
     try {
       return await this.#store.transaction(async (tx) => {
+        const rows = await this.#prefetch(tx, items);
         const out: AppliedParcelEvent[] = [];
         for (const i of items) {
           try {
-            out.push({ ok: true, parcel: await this.applyEventIn(tx, i.parcelId, i.event, i.options) });
+            out.push({ ok: true, parcel: toParcel(await this.#applyFrom(tx, rows, i)) });
           } catch (error) {
             if (!refusedBeforeWriting(error)) throw error;
             out.push({ ok: false, error });
@@ -366,7 +370,48 @@ export class ParcelService {
    * The parcel row is locked (PostgreSQL) until the transaction ends.
    */
   async applyEventIn(tx: Tx, id: string, event: ParcelEvent, options: ApplyEventOptions): Promise<Parcel> {
-    const row = await this.#row(tx, id, true);
+    return toParcel(await this.#applyTo(tx, id, await this.#row(tx, id, true), event, options));
+  }
+
+  /**
+   * applyEventIn for each event in turn, in the caller's transaction (dispatch assigns a trip's parcels); throws the
+   * first failure, as that loop would, and the caller's transaction should then roll back.
+   */
+  async applyEventsIn(tx: Tx, items: readonly ParcelEventItem[]): Promise<Parcel[]> {
+    const rows = await this.#prefetch(tx, items);
+    const out: Parcel[] = [];
+    for (const i of items) out.push(toParcel(await this.#applyFrom(tx, rows, i)));
+    return out;
+  }
+
+  /**
+   * SQLite: the rows of a batch's parcels in one statement rather than one per event (a trip loads and leaves with
+   * twenty-odd parcels at once). The transaction holds the database's write lock, so only the batch changes them, and
+   * #applyFrom keeps them current. Undefined on PostgreSQL, where each row is read and locked as its event comes, in
+   * event order, as applyEventIn does; and for a single event.
+   */
+  async #prefetch(tx: Tx, items: readonly ParcelEventItem[]): Promise<Map<string, ParcelRow> | undefined> {
+    if (tx.dialect !== 'sqlite' || items.length <= 1) return undefined;
+    const ids = [...new Set(items.map((i) => i.parcelId))];
+    const rows = new Map<string, ParcelRow>();
+    for (let base = 0; base < ids.length; base += ROWS_PER_INSERT) {
+      const chunk = ids.slice(base, base + ROWS_PER_INSERT);
+      const found = await tx.query<ParcelRow>(`${ROW_SQL_IN}(${chunk.map((_, k) => `$${k + 1}`).join(', ')})`, chunk);
+      for (const r of found) rows.set(r.id, r);
+    }
+    return rows;
+  }
+
+  /** Applies one event of a batch to its row from `rows` (read now when there are none), and puts the result back. */
+  async #applyFrom(tx: Tx, rows: Map<string, ParcelRow> | undefined, item: ParcelEventItem): Promise<ParcelRow> {
+    const row = rows === undefined ? await this.#row(tx, item.parcelId, true) : rows.get(item.parcelId);
+    const updated = await this.#applyTo(tx, item.parcelId, row, item.event, item.options);
+    rows?.set(item.parcelId, updated);
+    return updated;
+  }
+
+  /** The event applied to the parcel's `row` as read in this transaction: its new row (what the UPDATE wrote). */
+  async #applyTo(tx: Tx, id: string, row: ParcelRow | undefined, event: ParcelEvent, options: ApplyEventOptions): Promise<ParcelRow> {
     if (!row) throw new ParcelNotFoundError(id);
     if (options.expectedVersion !== undefined && options.expectedVersion !== Number(row.version)) {
       throw new ParcelVersionConflictError(id, options.expectedVersion, Number(row.version));
@@ -404,7 +449,7 @@ export class ParcelService {
     if (recipientEvent !== undefined && to !== from) {
       await this.#notify(tx, updated, recipientEvent, event.type === 'depart' ? (event.etaMs ?? null) : null);
     }
-    return toParcel(updated);
+    return updated;
   }
 
   /**
@@ -642,7 +687,8 @@ export class ParcelService {
   }
 
   async #row(q: Queryable, id: string, lock = false): Promise<ParcelRow | undefined> {
-    const [row] = await q.query<ParcelRow>(`SELECT ${PARCEL_COLUMNS} FROM parcels WHERE id = $1${lock ? lockRows(q) : ''}`, [id]);
+    const suffix = lock ? lockRows(q) : '';
+    const [row] = await q.query<ParcelRow>(suffix === '' ? ROW_SQL : ROW_SQL + suffix, [id]);
     return row;
   }
 

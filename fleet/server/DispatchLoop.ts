@@ -388,9 +388,10 @@ export class DispatchLoop {
         };
         await trips.insert(tx, record);
         measured.push({ id, serial: trip.robot, energyWh: trip.energyWh });
-        for (const p of trip.parcels) {
-          assigned.push(await this.#o.parcels.applyEventIn(tx, p.parcelId, { type: 'assign', robotSerial: trip.robot, tripId: id }, { actor: 'dispatch' }));
-        }
+        const assigns = trip.parcels.map((p) => ({
+          parcelId: p.parcelId, event: { type: 'assign', robotSerial: trip.robot, tripId: id } as const, options: { actor: 'dispatch' },
+        }));
+        assigned.push(...(await this.#o.parcels.applyEventsIn(tx, assigns)));
         if (routeOverrides[trip.robot] !== undefined) {
           // A re-route applies to the robot's next trip only.
           await tx.execute('UPDATE robot_overrides SET route = NULL, updated_at = $1 WHERE serial = $2', [now, trip.robot]);
