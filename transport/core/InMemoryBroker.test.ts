@@ -75,6 +75,21 @@ describe('InMemoryBroker', () => {
     expect(seen).toEqual(['wild-1', 'wild-2', 'exact-a']);
   });
 
+  it('follows wildcard subscriptions made and dropped after a topic was delivered (its matches are kept per topic)', async () => {
+    const broker = new InMemoryBroker();
+    const a = broker.connect('a');
+    const seen: string[] = [];
+    const first = await a.subscribe('s/+/state', () => seen.push('first'));
+    await a.publish('s/R1/state', '1');
+    const second = await a.subscribe('s/#', () => seen.push('second'));
+    await a.publish('s/R1/state', '2');
+    await first.unsubscribe();
+    await a.publish('s/R1/state', '3');
+    await second.unsubscribe();
+    await a.publish('s/R1/state', '4');
+    expect(seen).toEqual(['first', 'first', 'second', 'second']);
+  });
+
   it('rejects wildcard topic names and use after close', async () => {
     const broker = new InMemoryBroker();
     const a = broker.connect('a');

@@ -26,6 +26,11 @@ export class InMemoryBroker {
   // filters in one list. `seq` keeps delivery in subscription order across both, as a single list would.
   #exact = new Map<string, Sub[]>();
   #wild: Sub[] = [];
+  /**
+   * Per topic, the wildcard subscriptions that match it, so a message does not split its topic and every wildcard
+   * filter again (a robot sends the same few topics all day); dropped whenever a wildcard subscription comes or goes.
+   */
+  #wildByTopic = new Map<string, readonly Sub[]>();
   #seq = 0;
   #retained = new Map<string, Buffer>();
   #queue: QueuedMessage[] = [];
@@ -64,6 +69,7 @@ export class InMemoryBroker {
     const sub: Sub = { client, filter, bare, group: shareGroup(filter), handler, seq: this.#seq++, live: true };
     if (bare.includes('+') || bare.includes('#')) {
       this.#wild.push(sub);
+      this.#wildByTopic.clear();
     } else {
       const list = this.#exact.get(bare);
       if (list) list.push(sub);
@@ -84,6 +90,7 @@ export class InMemoryBroker {
     sub.live = false;
     if (this.#wild.includes(sub)) {
       this.#wild = this.#wild.filter((s) => s !== sub);
+      this.#wildByTopic.clear();
       return;
     }
     const list = this.#exact.get(sub.bare);
@@ -129,9 +136,8 @@ export class InMemoryBroker {
     // Snapshot of the matching subscriptions: a handler that subscribes or unsubscribes affects the next message, not
     // this one (removal lists are replaced, never mutated, so holding the old array is safe).
     const exact = this.#exact.get(topic) ?? NONE;
-    let wild: Sub[] | undefined;
-    for (const sub of this.#wild) if (topicMatches(sub.bare, topic)) (wild ??= []).push(sub);
-    const matching = wild === undefined ? exact : mergeBySeq(exact, wild);
+    const wild = this.#wildMatching(topic);
+    const matching = wild.length === 0 ? exact : mergeBySeq(exact, wild);
     let groups: Map<string, Sub[]> | undefined;
     for (const sub of matching) {
       if (sub.group !== undefined) {
@@ -154,6 +160,18 @@ export class InMemoryBroker {
       chosen.handler(topic, payload);
     }
   }
+
+  /** The wildcard subscriptions matching `topic`, in subscription order (a list that is replaced, never mutated). */
+  #wildMatching(topic: string): readonly Sub[] {
+    let wild = this.#wildByTopic.get(topic);
+    if (wild === undefined) {
+      wild = this.#wild.filter((sub) => topicMatches(sub.bare, topic));
+      // Bounded: a client that publishes ever new topics costs a recomputation now and then, not unbounded memory.
+      if (this.#wildByTopic.size >= MAX_CACHED_TOPICS) this.#wildByTopic.clear();
+      this.#wildByTopic.set(topic, wild);
+    }
+    return wild;
+  }
 }
 
 interface QueuedMessage {
@@ -164,6 +182,7 @@ interface QueuedMessage {
 }
 
 const NONE: readonly Sub[] = Object.freeze([]);
+const MAX_CACHED_TOPICS = 10_000;
 
 function mergeBySeq(a: readonly Sub[], b: readonly Sub[]): Sub[] {
   const out: Sub[] = [];
