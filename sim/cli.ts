@@ -13,7 +13,7 @@ import {
   type CampusGeometry, type SweepRun,
 } from './report/index.ts';
 import { DayRecording } from './record/index.ts';
-import { daySerials, runDay, type DayResult } from './runner/index.ts';
+import { daySerials, runDay, type DayProgress, type DayResult } from './runner/index.ts';
 import { runWireCommand } from './wire/index.ts';
 
 const SHIPPED: Record<string, string> = {
@@ -71,15 +71,18 @@ async function simulate(args: DayArgs | SweepArgs, campus: CampusMap, robots: nu
     compartments: args.compartments, drainHours: args.drainHours,
     ...(args.command === 'day' ? { fleet: args.fleet, fidelity: args.fidelity, full: { workers: args.workers, campusFile: campusFile(args.campus) } } : {}),
     ...(recording === undefined ? {} : { observer: recording }),
-    onProgress: (p) => {
-      if (args.quiet) return;
-      if (view === undefined) {
-        // The day's window is known once it runs; the bar is made at the first report.
-        view = new ProgressBar({ stream: process.stderr, startSimMs: p.startMs, endSimMs: p.endMs, startWallMs: wall0 });
-      }
-      last = { simMs: p.simMs, delivered: p.delivered, waiting: p.waiting, wallMs: performance.now() };
-      view.update(last);
-    },
+    // Quiet: no progress callback at all, since each report counts over every parcel of the day (runDay), several hundred
+    // times a day.
+    ...(args.quiet ? {} : {
+      onProgress: (p: DayProgress) => {
+        if (view === undefined) {
+          // The day's window is known once it runs; the bar is made at the first report.
+          view = new ProgressBar({ stream: process.stderr, startSimMs: p.startMs, endSimMs: p.endMs, startWallMs: wall0 });
+        }
+        last = { simMs: p.simMs, delivered: p.delivered, waiting: p.waiting, wallMs: performance.now() };
+        view.update(last);
+      },
+    }),
   });
   view?.finish({ ...last, wallMs: performance.now() });
   return { result, wallMs: performance.now() - wall0 };

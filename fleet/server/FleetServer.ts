@@ -69,7 +69,7 @@ export interface FleetServerDeps {
    * kept in memory until the robot's next state that is due, or shutdown. The stored state is only the baseline a
    * restarted server diffs against, so a crash costs re-derived, already applied events; default 0 (every state
    * written) all the same, since an old baseline replaying an event onto a parcel requeued since is not ruled out. The
-   * simulator, which never restarts its server mid-day, sets 30 s (~4 % of a fleet-fidelity day's CPU).
+   * simulator, which never restarts its server mid-day, sets 10 min (writing every state cost ~4 % of a fleet-fidelity day's CPU).
    */
   robotStateWriteIntervalMs?: number;
   /**
