@@ -485,10 +485,7 @@ export class DispatchLoop {
    * queued behind it for up to 20 h.
    */
   #stranded(view: RobotView): boolean {
-    // Its order done (no nodes left): a robot standing still with nodes left is in the middle of one — being loaded at
-    // its first node, or waiting for the way ahead — and a trip ended or an order sent then was a trip lost (issue #5).
     return view.health.kind === 'online' && view.health.mode === 'idle' && view.driving !== true && view.charging !== true
-      && (view.nodesLeft ?? 0) === 0
       && view.lastNodeId === this.#o.campus.hubNodeId && view.position !== undefined && !this.#nearHub(view);
   }
 

@@ -82,31 +82,6 @@ describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', ()
     expect(f.server.metrics.counter('fleet_dispatch_orders_refused_total', '').get()).toBe(0);
   }, 60_000);
 
-  it('does not take a robot in the middle of its order for one stranded short of the hub', async () => {
-    // The 60-robot day (issue #5): a robot given a trip stood idle, being loaded, more than 10 m from the hub and away
-    // from its spot; the stranded-robot rule ended the trip at once as "finished" and sent the robot on to its spot,
-    // which it refused, busy with the trip (8 trips in the day after the fix above, 25 before).
-    const { f, r1, hub, parcel } = await oneParcelOut({ x: 12, y: 0 });
-    // Nobody comes: the robot comes back to its spot 12 m from the hub, and the parcel goes back on the shelf.
-    expect(await advanceUntil(f.clock, async () => (await parcel()).status === 'received', 30 * 60_000)).toBe(true);
-    const drop = f.server.campus.drops[0]!.id;
-    const next = await f.request('/api/parcels', { method: 'POST', token: f.dispatcher, json: { destination: drop, recipient: { name: 'Bo' } } });
-    const nextId = (next.body as { id: string }).id;
-    const nextParcel = async () => (await f.server.parcels.get(nextId)) as Parcel;
-    expect(await advanceUntil(f.clock, async () => (await nextParcel()).status === 'assigned', 5 * 60_000)).toBe(true);
-    // Its spot moves while it is being loaded there: it now stands 12 m from the hub and away from its spot.
-    f.server.dispatch.setHubSpots(new Map([['r1', { x: hub.x - 3, y: hub.y + 2 }]]));
-    const trip = (await nextParcel()).tripId!;
-    // Loading 24 parcels takes 2 min; here one takes a moment, so a round is asked for now, while it is loaded.
-    f.server.dispatch.trigger();
-    const tripStatus = async () => (await f.server.store.query<{ status: string }>('SELECT status FROM trips WHERE id = $1', [trip]))[0]!.status;
-    expect(await advanceUntil(f.clock, async () => (await nextParcel()).status === 'awaiting_pickup' || (await tripStatus()) !== 'sent', 15 * 60_000)).toBe(true);
-    expect(await tripStatus()).toBe('sent');
-    expect((await nextParcel()).status).toBe('awaiting_pickup');
-    expect(f.logs().filter((l) => l.kind === 'order_rejected')).toEqual([]);
-    expect(Math.hypot(r1.robot.motion.pose.x - hub.x, r1.robot.motion.pose.y - hub.y)).toBeGreaterThan(50);
-  }, 60_000);
-
   it('never gives two robots one spot', async () => {
     fleet = await startTestFleet();
     expect(() => fleet!.server.dispatch.setHubSpots(new Map([['r1', { x: 1, y: 2 }], ['r2', { x: 1.001, y: 2 }]]))).toThrow(/shares its hub spot/);
