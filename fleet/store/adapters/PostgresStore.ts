@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { Clock } from '../../../clock/index.ts';
+import { endableTx } from '../core/endableTx.ts';
 import { runMigrations } from '../core/migrations.ts';
 import { describeSql, StoreError, type SqlValue, type Store, type TransactionOptions, type Tx } from '../core/Store.ts';
 
@@ -92,21 +93,10 @@ export class PostgresStore implements Store {
     } catch (e) {
       throw new StoreError('STORE_QUERY', `cannot connect to PostgreSQL: ${(e as Error).message}`, { cause: e });
     }
-    let active = true;
-    const guard = (what: string): void => {
-      if (!active) throw new StoreError('STORE_CLOSED', `${what} on a transaction that has already ended`);
-    };
-    const tx: Tx = {
-      dialect: 'postgres',
-      query: async <Row>(sql: string, params: readonly SqlValue[] = []) => {
-        guard('query');
-        return (await run(client, sql, params)).rows as Row[];
-      },
-      execute: async (sql: string, params: readonly SqlValue[] = []) => {
-        guard('execute');
-        return { rowCount: (await run(client, sql, params)).rowCount ?? 0 };
-      },
-    };
+    const { tx, end } = endableTx('postgres', {
+      query: async <Row>(sql: string, params: readonly SqlValue[]) => (await run(client, sql, params)).rows as Row[],
+      execute: async (sql, params) => ({ rowCount: (await run(client, sql, params)).rowCount ?? 0 }),
+    });
     let broken: Error | undefined;
     try {
       await run(client, begin, []);
@@ -121,7 +111,7 @@ export class PostgresStore implements Store {
       }
       throw e;
     } finally {
-      active = false;
+      end();
       client.release(broken);
     }
   }

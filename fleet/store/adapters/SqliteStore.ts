@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../../clock/index.ts';
 import { AsyncMutex } from '../core/AsyncMutex.ts';
+import { endableTx } from '../core/endableTx.ts';
 import { runMigrations } from '../core/migrations.ts';
 import { toPositionalParams } from '../core/positionalParams.ts';
 import { describeSql, StoreError, type SqlValue, type Store, type TransactionOptions, type Tx } from '../core/Store.ts';
@@ -86,21 +87,7 @@ export class SqliteStore implements Store {
   /** One transaction on the connection, the mutex held: BEGIN IMMEDIATE, `fn`, then COMMIT (ROLLBACK on a throw). */
   async #transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     this.#assertOpen();
-    let active = true;
-    const guard = (what: string): void => {
-      if (!active) throw new StoreError('STORE_CLOSED', `${what} on a transaction that has already ended`);
-    };
-    const tx: Tx = {
-      dialect: 'sqlite',
-      query: async <Row>(sql: string, params: readonly SqlValue[] = []) => {
-        guard('query');
-        return this.#query<Row>(sql, params);
-      },
-      execute: async (sql: string, params: readonly SqlValue[] = []) => {
-        guard('execute');
-        return this.#execute(sql, params);
-      },
-    };
+    const { tx, end } = endableTx('sqlite', { query: (sql, params) => this.#query(sql, params), execute: (sql, params) => this.#execute(sql, params) });
     this.#run(() => this.#control('BEGIN IMMEDIATE').run(), 'BEGIN IMMEDIATE');
     try {
       const result = await fn(tx);
@@ -110,7 +97,7 @@ export class SqliteStore implements Store {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
       throw e;
     } finally {
-      active = false;
+      end();
     }
   }
 
