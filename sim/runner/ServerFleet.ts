@@ -87,6 +87,7 @@ export class ServerFleet {
   #work: Promise<void> = Promise.resolve();
   #received = 0;
   #resolved = 0;
+  #delivered = 0;
   #off: () => void = () => undefined;
 
   private constructor(options: ServerFleetOptions, server: FleetServer) {
@@ -163,6 +164,11 @@ export class ServerFleet {
     return this.#recordId.get(parcelId) ?? parcelId;
   }
 
+  /** Parcels delivered so far (the progress bar's count, without a pass over every record). */
+  get deliveredCount(): number {
+    return this.#delivered;
+  }
+
   /** Parcels received and neither delivered nor returned for good yet (including any still being created). */
   get unresolvedCount(): number {
     return this.#received - this.#resolved;
@@ -216,6 +222,7 @@ export class ServerFleet {
         return;
       case 'delivered':
         rec.deliveredAtMs = at;
+        this.#delivered++;
         this.#resolve(p.id);
         return;
       case 'received':

@@ -32,6 +32,18 @@ describe('runDay (fast mode, fleet fidelity)', () => {
     expect(r.recipients.notified).toBeGreaterThanOrEqual(k.parcelsDelivered);
   }, 30_000);
 
+  it('reports progress that agrees with the day\'s records (the fleet\'s running counts)', async () => {
+    const reports: Array<{ delivered: number; waiting: number }> = [];
+    const r = await runDay({ campus, ...small, seed: 2, progressEveryMs: 20 * 60_000, onProgress: (p) => reports.push({ delivered: p.delivered, waiting: p.waiting }) });
+    expect(reports.length).toBeGreaterThan(5);
+    // Mid-day a report had parcels waiting and some delivered; the last one matches the record.
+    expect(reports.some((p) => p.waiting > 0 && p.delivered > 0)).toBe(true);
+    const delivered = r.record.parcels.filter((p) => p.deliveredAtMs !== undefined).length;
+    const open = r.record.parcels.filter((p) => p.deliveredAtMs === undefined && p.returnedAtMs === undefined).length;
+    expect(reports.at(-1)).toEqual({ delivered, waiting: open });
+    for (let i = 1; i < reports.length; i++) expect(reports[i]!.delivered).toBeGreaterThanOrEqual(reports[i - 1]!.delivered);
+  }, 30_000);
+
   it('is byte-identical for the same seed and differs for another', async () => {
     const files = async (seed: number) => buildReportFiles((await runDay({ campus, ...small, seed })).record).files;
     const a = await files(3);
