@@ -164,6 +164,8 @@ export class DispatchLoop {
   readonly #charging: ChargingConfig;
   /** serial → when startCharging / stopCharging / cancelOrder was last sent (throttles re-sends; lost on restart, harmlessly). */
   readonly #lastSent = new Map<string, number>();
+  /** serial → the last return order sent to it and when (one entry per robot: #sendReturn). */
+  readonly #returnSent = new Map<string, { orderId: string; atMs: number }>();
   /** serial → orders sent on to its bay while away from it (lost on restart, harmlessly). */
   readonly #redocks = new Map<string, number>();
   /** serial → what the robot looked like when last seen idle ('' when not idle), to trigger a round on a change only. */
@@ -482,11 +484,13 @@ export class DispatchLoop {
    * the hub: it stopped short (a robot counts a goal it cannot reach for others in the way as reached within its
    * tolerance) and now waits on a footway, where it blocks the robots passing and, never counted at the hub, gets
    * no trip and no charge. In the simulator's 60-robot day one stood 14.5 m from the hub at 5 % battery, and robots
-   * queued behind it for up to 20 h.
+   * queued behind it for up to 20 h. One still running actions (unloading a return where it stopped) is busy: an
+   * order sent on now would be refused (44–108 times a day there).
    */
   #stranded(view: RobotView): boolean {
     return view.health.kind === 'online' && view.health.mode === 'idle' && view.driving !== true && view.charging !== true
-      && view.lastNodeId === this.#o.campus.hubNodeId && view.position !== undefined && !this.#nearHub(view);
+      && view.lastNodeId === this.#o.campus.hubNodeId && view.position !== undefined && !this.#nearHub(view)
+      && !view.actionStates.some((a) => a.actionStatus !== 'FINISHED' && a.actionStatus !== 'FAILED');
   }
 
   /** Sends each stranded robot (#stranded) without a trip on to its spot at the hub. */
@@ -531,16 +535,25 @@ export class DispatchLoop {
     }
   }
 
+  /**
+   * The return order of a finished trip, once per resend period: the robot's state shows it running only after a
+   * round trip over the network, and until then the trip's robot still looks back at the hub with parcels aboard.
+   */
   async #sendReturn(trip: TripSummary, view: RobotView): Promise<void> {
     const aboard = new Set(view.loads.map((l) => l.loadId).filter((id): id is string => id !== undefined));
     const parcels = trip.parcels.filter((p) => aboard.has(p.parcelId)).map((p) => ({ parcelId: p.parcelId, compartment: p.compartment }));
     if (parcels.length === 0) return;
-    const { campus } = this.#o;
+    const { campus, clock } = this.#o;
+    const orderId = `${trip.orderId}-ret`;
+    const now = clock.now();
+    const last = this.#returnSent.get(trip.robotSerial);
+    if (last?.orderId === orderId && now - last.atMs < RESEND_AFTER_MS) return;
     const order = buildReturnOrder({
-      orderId: `${trip.orderId}-ret`, mapId: campus.mapId, hub: this.#hubOf(trip.robotSerial), hubDeviationM: this.#hubDeviationOf(trip.robotSerial), parcels,
+      orderId, mapId: campus.mapId, hub: this.#hubOf(trip.robotSerial), hubDeviationM: this.#hubDeviationOf(trip.robotSerial), parcels,
     });
     try {
       await this.#o.tracker.sendOrder(trip.robotSerial, order);
+      this.#returnSent.set(trip.robotSerial, { orderId, atMs: now });
       this.#m.orders.inc({ kind: 'return' });
       this.#log.info('return order sent', { trip: trip.id, robot: trip.robotSerial, parcels: parcels.length });
     } catch (e) {

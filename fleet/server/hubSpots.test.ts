@@ -11,13 +11,13 @@ describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', ()
   });
 
   /** Robot r1 waiting at `offset` from the hub, one parcel sent out with it to the first drop point, awaiting pickup. */
-  async function oneParcelOut(offset: { x: number; y: number }) {
+  async function oneParcelOut(offset: { x: number; y: number }, inboundLatencyMs = 0) {
     fleet = await startTestFleet();
     const f = fleet;
     expect((await f.request('/api/robots', { method: 'POST', token: f.admin, json: { serial: 'r1', manufacturer: 'acme', compartments: 4 } })).status).toBe(201);
     const hub = f.server.campus.orderPlace(f.server.campus.hub.id)!;
     f.server.dispatch.setHubSpots(new Map([['r1', { x: hub.x + offset.x, y: hub.y + offset.y }]]));
-    const r1 = await startTestRobot(f, 'r1');
+    const r1 = await startTestRobot(f, 'r1', 4, 5, inboundLatencyMs);
     robots.push(r1);
     await advance(f.clock, 1000);
     const drop = f.server.campus.drops[0]!.id;
@@ -45,6 +45,17 @@ describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', ()
     expect(Math.hypot(pose.x - hub.x - spot.x, pose.y - hub.y - spot.y)).toBeLessThan(0.5);
     const [ended] = await f.server.store.query<{ status: string }>('SELECT status FROM trips WHERE robot_serial = $1 ORDER BY created_at LIMIT 1', ['r1']);
     expect(ended!.status).toBe('finished');
+  }, 60_000);
+
+  it('sends one return order per trip when the robot hears of it only a moment later', async () => {
+    // The 60-robot day (issue #5): the round that ended a trip sent its return order, then again as "a robot back
+    // at the hub with parcels aboard" (its state not yet showing the first), and rounds kept resending it, one
+    // trip 79 times, until the robot's state showed the return running.
+    const { f, id } = await oneParcelOut({ x: 3, y: -2 }, 1500);
+    const requeued = async () => (await f.server.parcels.history(id)).some((h) => h.cause === 'requeue');
+    expect(await advanceUntil(f.clock, requeued, 30 * 60_000)).toBe(true);
+    await advance(f.clock, 5 * 60_000);
+    expect(f.server.metrics.counter('fleet_dispatch_orders_sent_total', '', ['kind']).get({ kind: 'return' })).toBe(1);
   }, 60_000);
 
   it('sends a robot whose order ended away from its spot and the hub on to its spot, and ends its trip', async () => {

@@ -7,7 +7,7 @@ import { loadCampus, type CampusMap } from '../../maps/index.ts';
 import { CHEAP_SCRYPT_PARAMS, MessageBuilder } from '../../protocol/index.ts';
 import { connectionWill, defaultFactsheet, VdaBridge } from '../../robot/bridge/index.ts';
 import { HeadlessRobot } from '../../robot/mission/index.ts';
-import { InMemoryBroker } from '../../transport/index.ts';
+import { InMemoryBroker, type MessageTransport } from '../../transport/index.ts';
 import { createMemoryLogger } from '../observability/index.ts';
 import { parseConfig } from './config.ts';
 import { FleetServer, type FleetServerDeps } from './FleetServer.ts';
@@ -104,12 +104,27 @@ export interface TestRobot {
   stop(): Promise<void>;
 }
 
-/** A headless robot standing at the hub, speaking VDA 5050 over the in-process broker. */
-export async function startTestRobot(fleet: Pick<TestFleet, 'clock' | 'broker' | 'server'>, serial: string, compartments = 4, speedMps = 5): Promise<TestRobot> {
+/**
+ * A headless robot standing at the hub, speaking VDA 5050 over the in-process broker. `inboundLatencyMs` delays what
+ * reaches the robot on the virtual clock, as a real network does: the fleet then acts for a while on a state that
+ * does not yet show its last message.
+ */
+export async function startTestRobot(
+  fleet: Pick<TestFleet, 'clock' | 'broker' | 'server'>, serial: string, compartments = 4, speedMps = 5, inboundLatencyMs = 0,
+): Promise<TestRobot> {
   const { clock, broker, server } = fleet;
   const hub = server.campus.orderPlace(server.campus.hub.id)!;
   const builder = new MessageBuilder({ clock, manufacturer: 'acme', serialNumber: serial });
-  const transport = broker.connect(`acme-${serial}`, { will: connectionWill(builder) });
+  const link = broker.connect(`acme-${serial}`, { will: connectionWill(builder) });
+  const transport: MessageTransport = inboundLatencyMs === 0 ? link : {
+    clientId: link.clientId,
+    publish: (topic, payload, options) => link.publish(topic, payload, options),
+    subscribe: (filter, handler, options) => link.subscribe(filter, (topic, payload) => {
+      clock.setTimer(inboundLatencyMs, () => handler(topic, payload));
+    }, options),
+    onStatus: (listener) => link.onStatus(listener),
+    close: () => link.close(),
+  };
   const robot = new HeadlessRobot({
     clock, compartmentCount: compartments, start: { x: hub.x, y: hub.y, theta: 0, mapId: server.campus.mapId }, doorCloseMs: 1000, motion: { speedMps },
   });
