@@ -176,7 +176,7 @@ describe('full-fidelity robots', () => {
     expect(fleet.events.filter((e) => e.gapM <= 0).map((e) => e.otherId)).toEqual([999]);
   }, 60_000);
 
-  it('charge only at a dock: the body charges there, elsewhere the start is refused with a fault', async () => {
+  it('charge only at a dock: the body charges there, elsewhere the start is refused and startCharging fails', async () => {
     const clock = new VirtualClock(10 * H);
     const fleet = await createFullFidelityFleet(fleetOptions(clock, ['R01', 'R02'], {
       startOf: (_s, i) => (i === 0 ? { x: route.a.x, y: route.a.y, theta: 0 } : { x: route.b.x, y: route.b.y, theta: 0 }),
@@ -192,6 +192,9 @@ describe('full-fidelity robots', () => {
     expect(away.activity()).toBe('idle');
     expect(away.battery.pctAt(clock.now())).toBeLessThan(50);
     expect(away.runner.state().errors.map((e) => e.errorType)).toContain('chargingNotPossible');
+    // Failed, not left RUNNING: a running action kept every later order out (R46 stood 16 h short of its bay).
+    expect(away.runner.state().actionStates.find((a) => a.actionId === 'c2')?.actionStatus).toBe('FAILED');
+    expect(away.runner.executor.active).toBe(false);
     await fleet.stop();
   }, 60_000);
 

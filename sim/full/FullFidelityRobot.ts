@@ -200,7 +200,7 @@ export class FullFidelityRobot {
   }
 }
 
-/** A dock charger: charges the body only within reach of a dock; elsewhere the start is refused with a fault. */
+/** A dock charger: charges the body only within reach of a dock; elsewhere the start is refused (startCharging fails). */
 export class DockCharger implements ChargerPort {
   readonly #runner: MissionRunner;
   readonly #body: RobotBody;
@@ -219,7 +219,7 @@ export class DockCharger implements ChargerPort {
     const p = this.#body.truth;
     if (!this.#docks.some((d) => Math.hypot(d.x - p.x, d.y - p.y) <= this.#radiusM)) {
       this.refused++;
-      this.#runner.dispatch({ type: 'fault', errorType: 'chargingNotPossible', level: 'WARNING', description: 'no dock within reach' });
+      this.#runner.dispatch({ type: 'chargingRefused', reason: 'no dock within reach' });
       return;
     }
     this.#body.charging = true;

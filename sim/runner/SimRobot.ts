@@ -296,7 +296,7 @@ export class SimKeypad implements KeypadPort {
   }
 }
 
-/** A dock charger: charges only within `dockRadiusM` of a dock; elsewhere the start is refused with a fault. */
+/** A dock charger: charges only within `dockRadiusM` of a dock; elsewhere the start is refused (startCharging fails). */
 export class SimCharger implements ChargerPort {
   readonly #o: SimRobotOptions;
   readonly #runner: MissionRunner;
@@ -316,7 +316,7 @@ export class SimCharger implements ChargerPort {
     const r = this.#o.dockRadiusM ?? 5;
     if (!this.#o.docks.some((d) => Math.hypot(d.x - p.x, d.y - p.y) <= r)) {
       this.refused++;
-      this.#runner.dispatch({ type: 'fault', errorType: 'chargingNotPossible', level: 'WARNING', description: 'no dock within reach' });
+      this.#runner.dispatch({ type: 'chargingRefused', reason: 'no dock within reach' });
       return;
     }
     this.#battery.setCharging(this.#o.clock.now(), true);

@@ -485,6 +485,20 @@ describe('MissionExecutor: instant actions [VDA5050 §6.8.1]', () => {
     expect(t.send(ia('f', 'factsheetRequest', 'NONE'))).toContainEqual({ type: 'publishFactsheet' });
   });
 
+  it('startCharging fails when the charger refuses, and the next order is taken', () => {
+    // The 60-robot day (issue #5): a robot 6 m short of its bay was asked to charge where it stood; the charger
+    // refused, the action stayed RUNNING, the executor counted itself busy and refused every order for 16 h.
+    const t = setup();
+    t.send(ia('ch', 'startCharging'));
+    t.send({ type: 'chargingRefused', reason: 'no dock within reach' });
+    expect(t.status('ch')).toMatchObject({ actionStatus: 'FAILED', resultDescription: 'no dock within reach' });
+    expect(t.errors('chargingNotPossible')[0]?.errorReferences).toEqual([{ referenceKey: 'actionId', referenceValue: 'ch' }]);
+    expect(t.ex.active).toBe(false);
+    expect(t.ex.state().batteryState.charging).toBe(false);
+    t.send({ type: 'order', order: makeOrder('o1', 0, [{ id: 'hub' }, { id: 'a' }]) });
+    expect(t.ex.state().orderId).toBe('o1');
+  });
+
   it('a resent instant action (same actionId) is not run twice', () => {
     const t = setup();
     t.send({ type: 'order', order: makeOrder('o1', 0, [{ id: 'hub' }, { id: 'a' }]) });

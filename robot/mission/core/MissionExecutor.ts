@@ -139,6 +139,9 @@ export class MissionExecutor {
         this.#charging = event.charging;
         this.#finishInstant(event.charging ? 'startCharging' : 'stopCharging');
         break;
+      case 'chargingRefused':
+        this.#refuseInstant('startCharging', 'chargingNotPossible', event.reason);
+        break;
       case 'batteryUpdate':
         this.#charge = Math.min(100, Math.max(0, event.chargePercent));
         this.#voltage = event.voltageV;
@@ -491,6 +494,15 @@ export class MissionExecutor {
 
   #finishInstant(actionType: string): void {
     for (const r of this.#actions) if (r.scope === 'instant' && r.action.actionType === actionType && r.status === 'RUNNING') r.status = 'FINISHED';
+  }
+
+  /** The hardware would not do what running instant actions of `actionType` wait for: they fail, with an error naming each. */
+  #refuseInstant(actionType: string, errorType: string, reason: string): void {
+    for (const r of this.#actions) {
+      if (r.scope !== 'instant' || r.action.actionType !== actionType || r.status !== 'RUNNING') continue;
+      this.#fail(r, reason);
+      this.#addError(errorType, `${actionType} failed: ${reason}`, [{ referenceKey: 'actionId', referenceValue: r.action.actionId }]);
+    }
   }
 
   /**

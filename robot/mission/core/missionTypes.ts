@@ -31,6 +31,11 @@ export type MissionEvent =
   /** A compartment door closed again; `occupied` is what its sensor reports. */
   | { type: 'compartmentClosed'; compartment: number; occupied: boolean }
   | { type: 'chargingChanged'; charging: boolean }
+  /**
+   * The charger would not start (no dock within reach, no contact): a startCharging waiting for it fails. Without
+   * this it stayed RUNNING for good, the order counted as active, and every new order was refused.
+   */
+  | { type: 'chargingRefused'; reason: string }
   | { type: 'batteryUpdate'; chargePercent: number; voltageV?: number }
   /** A fault from another node (e.g. safety); FATAL stops driving until cleared. */
   | { type: 'fault'; errorType: string; level: 'WARNING' | 'FATAL'; description: string }
