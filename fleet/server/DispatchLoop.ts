@@ -484,14 +484,11 @@ export class DispatchLoop {
    * the hub: it stopped short (a robot counts a goal it cannot reach for others in the way as reached within its
    * tolerance) and now waits on a footway, where it blocks the robots passing and, never counted at the hub, gets
    * no trip and no charge. In the simulator's 60-robot day one stood 14.5 m from the hub at 5 % battery, and robots
-   * queued behind it for up to 20 h. One running an action (unloading a return where it stopped) is busy: an order
-   * sent on now would be refused (44–108 times a day there). Actions still WAITING do not count: those of the nodes it
-   * gave up short of stay so, and such a robot never went on (16 robots short of their bays in a 4-h window).
+   * queued behind it for up to 20 h.
    */
   #stranded(view: RobotView): boolean {
     return view.health.kind === 'online' && view.health.mode === 'idle' && view.driving !== true && view.charging !== true
-      && view.lastNodeId === this.#o.campus.hubNodeId && view.position !== undefined && !this.#nearHub(view)
-      && !view.actionStates.some((a) => a.actionStatus === 'RUNNING' || a.actionStatus === 'INITIALIZING');
+      && view.lastNodeId === this.#o.campus.hubNodeId && view.position !== undefined && !this.#nearHub(view);
   }
 
   /** Sends each stranded robot (#stranded) without a trip on to its spot at the hub. */

@@ -75,21 +75,6 @@ describe('each robot\'s own waiting spot at the hub (DispatchLoop hubSpots)', ()
     expect(f.server.tracker.robot('r1')!.loads).toEqual([]);
   }, 60_000);
 
-  it('sends a robot on to its spot only once it has unloaded where it stands (an order sent meanwhile is refused)', async () => {
-    // The 60-robot day (issue #5): a robot unloading a return away from its spot and the hub looked stranded (idle,
-    // last node the hub's), and the order on to its spot sent then was refused, the return still running (44–108 a day).
-    const { f, r1, hub, id } = await oneParcelOut({ x: 12, y: 0 });
-    const returnSent = () => f.logs().some((l) => l.msg === 'return order sent');
-    expect(await advanceUntil(f.clock, returnSent, 30 * 60_000, 10)).toBe(true);
-    // The return reaches the robot at its spot; the spot moves away while the robot unloads.
-    const spot = { x: hub.x - 3, y: hub.y + 2 };
-    f.server.dispatch.setHubSpots(new Map([['r1', spot]]));
-    await f.server.dispatch.runOnce();
-    expect(await advanceUntil(f.clock, async () => (await f.server.parcels.history(id)).some((h) => h.cause === 'requeue'), 10 * 60_000)).toBe(true);
-    expect(await advanceUntil(f.clock, () => Math.hypot(r1.robot.motion.pose.x - spot.x, r1.robot.motion.pose.y - spot.y) < 0.5, 10 * 60_000)).toBe(true);
-    expect(f.logs().filter((l) => l.msg === 'alert raised' && String(l.kind) === 'order_rejected')).toEqual([]);
-  }, 60_000);
-
   it('plans no trip for a robot that stopped short of the hub until it has been sent on to its spot', async () => {
     // The 60-robot day (issue #5): in the round that sent a robot standing short of the hub on to its spot, the
     // planner counted it at the hub (its last node) and sent it a trip too; busy with the first order, the robot
