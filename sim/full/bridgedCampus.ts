@@ -22,13 +22,6 @@ export interface BridgedCampusOptions {
   halfWidthM?: number;
   /** Crossings this close to an edge's end node are the footway arriving, not crossing, m (default 1). */
   endSlackM?: number;
-  /**
-   * Half the thickness of the wall at each end of a gap, m (default 0.12: a 24 cm wall). The outlines are lines with
-   * no thickness, and a cut end seen head-on, along its own line, returned a beam or two: a robot that came onto an
-   * outline's line through a gap drove at 1.5 m/s into the wall's end with its safety node seeing nothing (issue #5,
-   * ZJU (−363, 552), where a footway runs 0.95 m beside an outline and another along it).
-   */
-  jambHalfM?: number;
 }
 
 const cache = new WeakMap<CampusMap, BridgedCampus>();
@@ -39,7 +32,6 @@ export function bridgedCampus(campus: CampusMap, options: BridgedCampusOptions =
   if (hit !== undefined) return hit;
   const halfWidthM = options.halfWidthM ?? 1.5;
   const endSlackM = options.endSlackM ?? 1;
-  const jambHalfM = options.jambHalfM ?? 0.12;
   const obstacles = campus.obstacles;
   const segments = obstacles.segments;
   // Per obstacle segment, the stretches (in metres from its start) to remove.
@@ -82,24 +74,15 @@ export function bridgedCampus(campus: CampusMap, options: BridgedCampusOptions =
     list.sort((a, b) => a[0] - b[0]);
     let from = 0;
     const at = (d: number) => ({ x: s.ax + ((s.bx - s.ax) * d) / sLen, y: s.ay + ((s.by - s.ay) * d) / sLen });
-    // The wall's end face at `d` along the outline: across it, jambHalfM either side.
-    const nx = (-(s.by - s.ay) / sLen) * jambHalfM, ny = ((s.bx - s.ax) / sLen) * jambHalfM;
-    const jamb = (d: number) => {
-      const p = at(d);
-      if (jambHalfM > 0) kept.push({ ax: p.x - nx, ay: p.y - ny, bx: p.x + nx, by: p.y + ny });
-    };
     for (const [c0, c1] of list) {
       if (c0 > from) {
         const a = at(from), b = at(Math.min(c0, sLen));
-        if (from > 0) jamb(from);
         kept.push({ ax: a.x, ay: a.y, bx: b.x, by: b.y });
-        if (c0 < sLen) jamb(c0);
       }
       from = Math.max(from, c1);
     }
     if (from < sLen) {
       const a = at(from);
-      if (from > 0) jamb(from);
       kept.push({ ax: a.x, ay: a.y, bx: s.bx, by: s.by });
     }
   });
