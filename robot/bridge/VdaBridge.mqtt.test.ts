@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../clock/index.ts';
 import { MessageBuilder, parseTopicMessage, type State } from '../../protocol/index.ts';
 import { serviceSkipReason, services } from '../../test/services.ts';
+import { waitFor } from '../../test/waitFor.ts';
 import { MqttTransport } from '../../transport/index.ts';
 import { MemoryLogger } from '../mission/core/Logger.ts';
 import { CODE, deliveryOrder, makeOrder } from '../mission/core/testOrders.ts';
@@ -20,14 +21,6 @@ const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
 });
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A robot (fast stand-in) with its bridge on `url`, and a master client watching the robot's topics. */
 async function robotAndMaster(url: string, tag: string) {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CampusMap } from '../../maps/index.ts';
 import { MessageBuilder, parseTopicMessage, type State } from '../../protocol/index.ts';
 import { serviceSkipReason, services } from '../../test/services.ts';
+import { waitFor } from '../../test/waitFor.ts';
 import { InMemoryBroker, type MessageTransport } from '../../transport/index.ts';
 import { connectionWill, connectRobotTransport } from '../bridge/index.ts';
 import { CODE, handOver, load } from '../mission/core/testOrders.ts';
@@ -55,6 +56,8 @@ async function deliver(sim: ClosedLoopSim, robotTransport: MessageTransport, mas
   expect(master.invalid).toEqual([]);
   expect(sim.world.metrics.collisions).toBe(0);
   await sim.stop();
+  // Over a real broker the OFFLINE goes out on stop but reaches the master a moment later.
+  await waitFor('connection OFFLINE', () => master.connection.length >= 2);
   expect(master.connection).toEqual(['ONLINE', 'OFFLINE']);
 }
 
